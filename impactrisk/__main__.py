@@ -1,0 +1,3 @@
+from impactrisk.cli import main
+
+main()
