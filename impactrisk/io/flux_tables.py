@@ -1,0 +1,237 @@
+"""Reading the environment tables shipped in ``flux_tables/`` (or given by the user).
+
+Format, in one line: UTF-8 text whose leading ``#`` lines hold ``key: value`` pairs
+(required keys ``source``, ``reference``, ``units``, ``basis``, ``builder``; a repeated
+key continues its value), followed by one CSV header row and the data rows; ``units:``
+lists ``column=unit`` for every column separated by ``;``, with the unit ``text`` for
+string columns (every other column is numeric and an empty cell is NaN).
+
+:func:`parse_flux_table` works on any iterable of lines, :func:`read_flux_table` on a
+packaged table name or a path; both return ``(columns, metadata)``. The cached loaders
+:func:`load_f107_annual_means` and :func:`load_ordem2000_handbook` turn the packaged
+tables into the objects the environment models take. Malformed tables raise
+:class:`~impactrisk.errors.InputError` naming the file, the line and, for a bad value,
+the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from impactrisk.errors import InputError
+from impactrisk.io.datafiles import data_path
+
+__all__ = [
+    "REQUIRED_KEYS",
+    "TEXT_UNIT",
+    "F107_TABLE",
+    "ORDEM2000_HANDBOOK_TABLE",
+    "parse_flux_table",
+    "read_flux_table",
+    "load_f107_annual_means",
+    "load_ordem2000_handbook",
+]
+
+#: Header keys every table must have.
+REQUIRED_KEYS = ("source", "reference", "units", "basis", "builder")
+#: Unit marking a column of strings.
+TEXT_UNIT = "text"
+#: Packaged table of observed annual F10.7 means.
+F107_TABLE = "f107_annual_means.csv"
+#: Packaged table of the ORDEM2000 numbers of the NASA MMOD Handbook.
+ORDEM2000_HANDBOOK_TABLE = "ordem2000_handbook.csv"
+
+_KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)\s*:\s?(.*)$")
+
+
+def _parse_units(text: str, source: str, line: int) -> dict[str, str]:
+    units: dict[str, str] = {}
+    for entry in text.split(";"):
+        entry = entry.strip()
+        if not entry:
+            continue
+        name, sep, unit = entry.partition("=")
+        if not sep or not name.strip() or not unit.strip():
+            raise InputError(f"{source}, line {line}: units entry {entry!r} is not "
+                             f"'column=unit'")
+        units[name.strip()] = unit.strip()
+    return units
+
+
+def parse_flux_table(lines: Iterable[str], source: str = "<string>"
+                     ) -> tuple[dict[str, np.ndarray], dict]:
+    """Parse a flux table given as lines of text.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The table, header comments included.
+    source : str
+        Name used in error messages (file name or ``"<string>"``).
+
+    Returns
+    -------
+    columns : dict of str to numpy.ndarray
+        One array per column, in header order: float (NaN for empty cells) for numeric
+        columns, str for ``text`` columns.
+    metadata : dict
+        The ``#`` header keys with their values, plus ``column_units`` (dict column ->
+        unit), ``columns`` (list of names), ``comments`` (``#`` lines without a key)
+        and ``source``.
+
+    Raises
+    ------
+    InputError
+        If a required header key is missing, the units do not match the columns, a row
+        has the wrong number of fields or a numeric cell is not a number.
+    """
+    meta: dict = {"comments": []}
+    key_lines: dict[str, int] = {}
+    header: list[str] | None = None
+    header_line = 0
+    raw_rows: list[tuple[int, list[str]]] = []
+    for number, raw in enumerate(lines, start=1):
+        text = raw.rstrip("\r\n")
+        if number == 1:
+            text = text.lstrip("\ufeff")
+        if not text.strip():
+            continue
+        if text.lstrip().startswith("#"):
+            if header is not None:
+                continue                      # annotation between data rows
+            body = text.lstrip()[1:].strip()
+            match = _KEY_LINE.match(body)
+            if match is None:
+                if body:
+                    meta["comments"].append(body)
+                continue
+            key, value = match.group(1).lower(), match.group(2).strip()
+            if key in key_lines:
+                meta[key] = f"{meta[key]} {value}".strip()
+            else:
+                meta[key] = value
+                key_lines[key] = number
+            continue
+        fields = next(csv.reader([text]))
+        if header is None:
+            header = [name.strip() for name in fields]
+            header_line = number
+            if any(not name for name in header):
+                raise InputError(f"{source}, line {number}: empty column name in header "
+                                 f"{text!r}")
+            duplicates = sorted({n for n in header if header.count(n) > 1})
+            if duplicates:
+                raise InputError(f"{source}, line {number}: duplicate column names "
+                                 f"{duplicates}")
+            continue
+        if len(fields) != len(header):
+            raise InputError(f"{source}, line {number}: expected {len(header)} fields "
+                             f"({','.join(header)}), got {len(fields)}: {text!r}")
+        raw_rows.append((number, fields))
+
+    missing = [key for key in REQUIRED_KEYS if key not in meta]
+    if missing:
+        raise InputError(f"{source}: missing header line(s) "
+                         + ", ".join(f"'# {key}: ...'" for key in missing)
+                         + f" (required: {', '.join(REQUIRED_KEYS)})")
+    if header is None:
+        raise InputError(f"{source}: no CSV header row after the '#' header lines")
+    if not raw_rows:
+        raise InputError(f"{source}, line {header_line}: header row but no data rows")
+    units = _parse_units(meta["units"], source, key_lines["units"])
+    unknown = [name for name in units if name not in header]
+    undeclared = [name for name in header if name not in units]
+    if unknown or undeclared:
+        raise InputError(f"{source}, line {key_lines['units']}: units must list every "
+                         f"column exactly; not columns: {unknown}, columns without a "
+                         f"unit: {undeclared}")
+
+    columns: dict[str, np.ndarray] = {}
+    for index, name in enumerate(header):
+        cells = [(number, fields[index].strip()) for number, fields in raw_rows]
+        if units[name] == TEXT_UNIT:
+            columns[name] = np.array([cell for _, cell in cells], dtype=str)
+            continue
+        values = np.empty(len(cells))
+        for row, (number, cell) in enumerate(cells):
+            if not cell:
+                values[row] = np.nan
+                continue
+            try:
+                values[row] = float(cell)
+            except ValueError:
+                raise InputError(f"{source}, line {number}, column {name!r}: expected a "
+                                 f"number [{units[name]}], got {cell!r}") from None
+        columns[name] = values
+    meta["column_units"] = units
+    meta["columns"] = list(header)
+    meta["source"] = source
+    return columns, meta
+
+
+def read_flux_table(name_or_path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
+    """Read a flux table from ``flux_tables/`` or from a path.
+
+    Parameters
+    ----------
+    name_or_path : str or path-like
+        A bare file name (no directory part, e.g. ``"f107_annual_means.csv"``) names a
+        packaged table; anything else (a :class:`~pathlib.Path`, or a string with a
+        directory separator) is a path.
+
+    Returns
+    -------
+    columns, metadata
+        As :func:`parse_flux_table`; ``metadata["path"]`` is the file read.
+
+    Raises
+    ------
+    InputError
+        If the file does not exist or is malformed.
+    """
+    if isinstance(name_or_path, str) and os.path.basename(name_or_path) == name_or_path:
+        path = data_path("flux_tables", name_or_path)
+    else:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise InputError(f"flux table {str(path)!r} not found")
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        columns, meta = parse_flux_table(stream, source=str(path))
+    meta["path"] = str(path)
+    return columns, meta
+
+
+@lru_cache(maxsize=None)
+def load_f107_annual_means(name: str = F107_TABLE, column: str = "f107_obs_sfu"):
+    """The packaged observed annual F10.7 means as an
+    :class:`~impactrisk.environment.solar_flux.AnnualF107Table` (cached, read-only).
+
+    Parameters
+    ----------
+    name : str
+        Packaged table name or path.
+    column : str
+        ``"f107_obs_sfu"`` (observed, default) or ``"f107_adj_sfu"`` (adjusted to 1 AU).
+    """
+    from impactrisk.environment.solar_flux import AnnualF107Table
+
+    columns, meta = read_flux_table(name)
+    return AnnualF107Table.from_columns(columns, meta, column=column)
+
+
+@lru_cache(maxsize=None)
+def load_ordem2000_handbook(name: str = ORDEM2000_HANDBOOK_TABLE):
+    """The packaged ORDEM2000 Handbook numbers as an
+    :class:`~impactrisk.environment.debris_spectra.Ordem2000HandbookTable` (cached,
+    read-only)."""
+    from impactrisk.environment.debris_spectra import Ordem2000HandbookTable
+
+    columns, meta = read_flux_table(name)
+    return Ordem2000HandbookTable.from_columns(columns, meta)
