@@ -235,3 +235,27 @@ def load_ordem2000_handbook(name: str = ORDEM2000_HANDBOOK_TABLE):
 
     columns, meta = read_flux_table(name)
     return Ordem2000HandbookTable.from_columns(columns, meta)
+
+
+#: Packaged table of the major annual meteor showers.
+METEOR_SHOWERS_TABLE = "meteor_showers.csv"
+
+__all__ += ["METEOR_SHOWERS_TABLE", "load_meteor_showers"]
+
+
+@lru_cache(maxsize=None)
+def load_meteor_showers(name: str = METEOR_SHOWERS_TABLE):
+    """The packaged major annual meteor showers as a tuple of
+    :class:`~impactrisk.environment.showers.Shower` records, in table order (cached,
+    read-only).
+
+    Parameters
+    ----------
+    name : str
+        Packaged table name or path (format of ``flux_tables/meteor_showers.csv``).
+    """
+    from impactrisk.environment.showers import showers_from_columns
+
+    columns, meta = read_flux_table(name)
+    return showers_from_columns(columns, meta)
+
