@@ -259,3 +259,28 @@ def load_meteor_showers(name: str = METEOR_SHOWERS_TABLE):
     columns, meta = read_flux_table(name)
     return showers_from_columns(columns, meta)
 
+
+#: Packaged time-weighted inclination mix of catalogued objects at ISS altitude.
+DEBRIS_INCLINATION_MIX_TABLE = "debris_inclination_mix_iss.csv"
+
+__all__ += ["DEBRIS_INCLINATION_MIX_TABLE", "load_debris_inclination_mix"]
+
+
+@lru_cache(maxsize=None)
+def load_debris_inclination_mix(name: str = DEBRIS_INCLINATION_MIX_TABLE):
+    """The packaged inclination mix of catalogued objects in 400-430 km as an
+    :class:`~impactrisk.environment.crossing.DebrisInclinationMix` (cached, read-only).
+
+    Using this mix of objects larger than about 10 cm for smaller debris is an
+    assumption (see the table header).
+
+    Parameters
+    ----------
+    name : str
+        Packaged table name or path (format of
+        ``flux_tables/debris_inclination_mix_iss.csv``).
+    """
+    from impactrisk.environment.crossing import DebrisInclinationMix
+
+    columns, meta = read_flux_table(name)
+    return DebrisInclinationMix.from_columns(columns, meta)
