@@ -82,9 +82,11 @@ def parse_flux_table(lines: Iterable[str], source: str = "<string>"
         One array per column, in header order: float (NaN for empty cells) for numeric
         columns, str for ``text`` columns.
     metadata : dict
-        The ``#`` header keys with their values, plus ``column_units`` (dict column ->
-        unit), ``columns`` (list of names), ``comments`` (``#`` lines without a key)
-        and ``source``.
+        The ``#`` header keys with their values (``source`` stays the header's
+        provenance), plus ``column_units`` (dict column -> unit), ``columns`` (list of
+        names), ``comments`` (``#`` lines without a key), ``key_lines`` (header key ->
+        line of its first occurrence), ``row_lines`` (line of each data row) and
+        ``file`` (the ``source`` argument).
 
     Raises
     ------
@@ -172,7 +174,9 @@ def parse_flux_table(lines: Iterable[str], source: str = "<string>"
         columns[name] = values
     meta["column_units"] = units
     meta["columns"] = list(header)
-    meta["source"] = source
+    meta["key_lines"] = key_lines
+    meta["row_lines"] = [number for number, _ in raw_rows]
+    meta["file"] = source
     return columns, meta
 
 

@@ -62,7 +62,6 @@ _STRUCTURAL_KEYS = ("format", "units", "basis")
 _COLUMN_FIELDS = ("label", "group", "density_g_cm3", "direction", "density_status",
                   "density_ref", "density_note")
 _KEY_RE = re.compile(r"^[a-z_][a-z0-9_.-]*$")
-_KEY_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)\s*:\s?(.*)$")
 
 
 class FluxTableFormatError(InputError):
@@ -203,32 +202,6 @@ def write_flux_table(table: FluxTable, path: str | os.PathLike, *,
 # --------------------------------------------------------------------------- reading
 
 
-def _header_keys(lines: list[str]) -> dict[str, tuple[str, int]]:
-    """``# key: value`` lines before the CSV header: key -> (value, first line)."""
-    keys: dict[str, tuple[str, int]] = {}
-    for number, raw in enumerate(lines, start=1):
-        text = raw.rstrip("\r\n").lstrip("\ufeff" if number == 1 else "")
-        if not text.strip():
-            continue
-        if not text.lstrip().startswith("#"):
-            break
-        match = _KEY_LINE.match(text.lstrip()[1:].strip())
-        if match:
-            key, value = match.group(1).lower(), match.group(2).strip()
-            if key in keys:
-                keys[key] = (f"{keys[key][0]} {value}".strip(), keys[key][1])
-            else:
-                keys[key] = (value, number)
-    return keys
-
-
-def _data_line_numbers(lines: list[str]) -> list[int]:
-    """Line numbers of the data rows (the non-blank, non-# lines after the CSV header)."""
-    numbers = [n for n, raw in enumerate(lines, start=1)
-               if raw.strip() and not raw.lstrip().lstrip("\ufeff").startswith("#")]
-    return numbers[1:]
-
-
 def _parse_column_spec(name: str, value: str, source: str, line: int) -> SourceInfo:
     fields: dict[str, str] = {}
     for entry in value.split(";"):
@@ -305,7 +278,8 @@ def parse_tabulated_flux(lines: Iterable[str], source: str = "<string>") -> Flux
         columns, meta = parse_flux_table(lines, source=source)
     except InputError as exc:
         raise FluxTableFormatError(str(exc)) from None
-    keys = _header_keys(lines)
+    # Header keys with the line of their first occurrence, as parse_flux_table read them.
+    keys = {key: (meta[key], line) for key, line in meta["key_lines"].items()}
     fmt = keys.get("format", ("", 0))[0]
     if fmt != FORMAT_ID:
         raise FluxTableFormatError(f"expected a '# format: {FORMAT_ID}' header line, found "
@@ -319,7 +293,7 @@ def parse_tabulated_flux(lines: Iterable[str], source: str = "<string>") -> Flux
                                    f"{basis_text!r}", source, basis_line)
     names = meta["columns"]
     units = meta["column_units"]
-    rows = _data_line_numbers(lines)
+    rows = meta["row_lines"]
     units_line = keys["units"][1]
     for name, unit in CELL_COLUMNS:
         if name not in names:
