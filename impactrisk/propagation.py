@@ -53,6 +53,17 @@ DEFAULT_STALE_THRESHOLD_DAYS = 3.0
 DEFAULT_STALE_WARN_DAYS = 14.0
 
 
+def _check_policy(policy: str) -> None:
+    if policy not in SELECT_POLICIES:
+        raise InputError(f"unknown element-set selection {policy!r}; expected one of {', '.join(SELECT_POLICIES)}")
+
+
+def _runs(values: np.ndarray) -> tuple[list[int], list[int]]:
+    """Start and stop indices of the runs of equal consecutive values."""
+    cuts = np.flatnonzero(np.diff(values)) + 1
+    return np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(values)])).tolist()
+
+
 def select_element_sets(
     epochs_jd: np.ndarray, jd: np.ndarray, fr: np.ndarray, policy: str = "nearest"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -78,8 +89,7 @@ def select_element_sets(
     outside : numpy.ndarray of bool
         (T,) True where the sample lies before the first or after the last epoch.
     """
-    if policy not in SELECT_POLICIES:
-        raise InputError(f"unknown element-set selection {policy!r}; expected one of {', '.join(SELECT_POLICIES)}")
+    _check_policy(policy)
     epochs = np.asarray(epochs_jd, dtype=np.float64)
     t = np.asarray(jd, dtype=np.float64) + np.asarray(fr, dtype=np.float64)
     last = len(epochs) - 1
@@ -136,10 +146,7 @@ def _propagate_samples(orbit: Orbit, jd: np.ndarray, fr: np.ndarray, policy: str
     v = np.empty((n, 3))
     error = np.zeros(n, dtype=np.int16)
     if n:
-        cuts = np.flatnonzero(np.diff(index)) + 1
-        starts = np.concatenate(([0], cuts))
-        stops = np.concatenate((cuts, [n]))
-        for s, e in zip(starts.tolist(), stops.tolist()):
+        for s, e in zip(*_runs(index)):
             code, r[s:e], v[s:e] = orbit.satrecs[index[s]].sgp4_array(jd[s:e], fr[s:e])
             error[s:e] = code
     failed = error != 0
@@ -163,8 +170,7 @@ def iter_ephemeris(
     the returned iterator yields one :class:`~impactrisk.ephemeris.Ephemeris` per chunk.
     A :class:`PropagationWarning` is issued once if any sample failed.
     """
-    if select not in SELECT_POLICIES:
-        raise InputError(f"unknown element-set selection {select!r}; expected one of {', '.join(SELECT_POLICIES)}")
+    _check_policy(select)
     check_coverage(orbit, grid, allow_extrapolation)
     chunks = list(grid.chunks(chunk_samples))
     return _generate(orbit, grid, chunks, select)
@@ -312,8 +318,7 @@ def summarize_orbit(
         parts.append(eph.staleness(stale_threshold_days))
         if eph.error.any():
             # Runs of equal codes (a loop over runs, not samples).
-            cuts = np.flatnonzero(np.diff(eph.error)) + 1
-            for s, e in zip(np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(eph)])).tolist()):
+            for s, e in zip(*_runs(eph.error)):
                 code = int(eph.error[s])
                 if code == 0:
                     continue
