@@ -53,6 +53,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from impactrisk.environment._arrays import read_only_array
 from impactrisk.environment.validity import apply_range_policy
 from impactrisk.errors import InputError
 
@@ -517,12 +518,6 @@ def orbit_averaged_speed_distribution(target_inc_deg: float, debris_inc_deg, wei
 # ------------------------------------------------------------------ inclination mix
 
 
-def _frozen(values) -> np.ndarray:
-    a = np.array(values, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True)
 class DebrisInclinationMix:
     """Inclination histogram of the objects in an altitude shell, time-weighted.
@@ -570,7 +565,7 @@ class DebrisInclinationMix:
     def __post_init__(self):
         n = np.shape(self.inc_lo_deg)
         for name in ("inc_lo_deg", "inc_hi_deg", "inc_mean_deg", "n_objects", "weight"):
-            values = _frozen(getattr(self, name))
+            values = read_only_array(getattr(self, name))
             if values.ndim != 1 or values.shape != n or values.size == 0:
                 raise InputError(f"inclination mix: {name} must be a non-empty 1-D array "
                                  f"of the bins' length {n}, got shape {values.shape}")
@@ -583,7 +578,7 @@ class DebrisInclinationMix:
         for name in ("deb", "rb", "other"):
             if name not in self.weight_by_class:
                 raise InputError(f"inclination mix: weight_by_class lacks {name!r}")
-            values = _frozen(self.weight_by_class[name])
+            values = read_only_array(self.weight_by_class[name])
             if values.shape != n:
                 raise InputError(f"inclination mix: weight of class {name!r} has shape "
                                  f"{values.shape}, expected {n}")

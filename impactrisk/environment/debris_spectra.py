@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from impactrisk.environment.validity import apply_range_policy
+from impactrisk.environment._arrays import read_only_array
 from impactrisk.environment.parameters import KESSLER_NASA91, KesslerParameters
+from impactrisk.environment.validity import apply_range_policy
 from impactrisk.errors import InputError
 
 __all__ = [
@@ -278,12 +279,6 @@ def kessler_1991_flux(d_cm, alt_km, inc_deg, year, f107_sfu, k=1.0, *, psi=None,
 # ------------------------------------------------------------ ORDEM2000 (MMOD Handbook)
 
 
-def _frozen(values) -> np.ndarray:
-    a = np.array(values, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True)
 class Ordem2000HandbookTable:
     """ORDEM2000 numbers published in the NASA MMOD Handbook (NASA/TM-2009-214785).
@@ -338,8 +333,8 @@ class Ordem2000HandbookTable:
 
     def __post_init__(self):
         for x_name, y_name in self.ITEMS.values():
-            x = _frozen(getattr(self, x_name))
-            y = _frozen(getattr(self, y_name))
+            x = read_only_array(getattr(self, x_name))
+            y = read_only_array(getattr(self, y_name))
             if x.ndim != 1 or x.shape != y.shape or x.size < 2:
                 raise InputError(f"ORDEM2000 table: {x_name}/{y_name} must be 1-D arrays "
                                  f"of equal length >= 2, got {x.shape} and {y.shape}")

@@ -44,6 +44,7 @@ from typing import NamedTuple
 import numpy as np
 
 from impactrisk.constants import MU_EARTH_WGS72_KM3_S2
+from impactrisk.environment._arrays import read_only_array
 from impactrisk.environment.validity import apply_range_policy
 from impactrisk.errors import InputError
 
@@ -156,10 +157,9 @@ def crossing_speed_limit_km_s(r_km, mu_km3_s2: float = MU_EARTH_WGS72_KM3_S2):
 
 
 def _frozen(values, name: str, ndim: int) -> np.ndarray:
-    a = np.array(values, dtype=float)
+    a = read_only_array(values)
     if a.ndim != ndim:
         raise InputError(f"FluxTable: {name} must be a {ndim}-D array, got shape {a.shape}")
-    a.setflags(write=False)
     return a
 
 
