@@ -153,3 +153,15 @@ def slow_quantities(jd: np.ndarray, fr: np.ndarray) -> SlowQuantities:
         360.0,
     )
     return SlowQuantities(sun, apex, longitude)
+
+
+def icrs_to_teme_rotation(jd_utc: float) -> np.ndarray:
+    """(3, 3) rotation from ICRS/J2000 axes to TEME at one instant.
+
+    Used for directions fixed in inertial space (meteor radiants); over a few days the
+    rotation changes by less than 1 arcsecond, so one matrix per chunk is enough.
+    """
+    from skyfield.sgp4lib import TEME
+
+    timescale, _ = _skyfield()
+    return np.asarray(TEME.rotation_at(_utc_times(timescale, np.array([float(jd_utc)]))))[:, :, 0]

@@ -288,3 +288,19 @@ def load_debris_inclination_mix(name: str = DEBRIS_INCLINATION_MIX_TABLE):
 
     columns, meta = read_flux_table(name)
     return DebrisInclinationMix.from_columns(columns, meta)
+
+
+def load_environment_inputs():
+    """All packaged tables the environment model needs, as
+    :class:`~impactrisk.environment.model.EnvironmentInputs` (each table cached)."""
+    from impactrisk.environment.model import EnvironmentInputs
+
+    return EnvironmentInputs(
+        showers=load_meteor_showers(),
+        inclination_mix=load_debris_inclination_mix(),
+        f107=load_f107_annual_means(),
+        ordem=load_ordem2000_handbook(),
+    )
+
+
+__all__ += ["load_environment_inputs"]
