@@ -66,6 +66,11 @@ class ImpactTally:
     speed_distribution: np.ndarray
     arrival_lvlh: np.ndarray
 
+    def scaled(self, factor: float) -> "ImpactTally":
+        """The tally for ``factor`` times the exposure (counts scale, directions do not)."""
+        return ImpactTally(self.source, self.spectrum, self.n_above_limit * factor,
+                           self.speed_edges_km_s, self.speed_distribution * factor, self.arrival_lvlh)
+
     def mean_speed_km_s(self) -> np.ndarray:
         """(S,) penetration-weighted mean speed [km/s] from the binned distribution."""
         centres = 0.5 * (self.speed_edges_km_s[:-1] + self.speed_edges_km_s[1:])

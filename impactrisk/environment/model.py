@@ -25,6 +25,7 @@ Nothing here reads files: the packaged tables arrive in :class:`EnvironmentInput
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -155,6 +156,10 @@ class SourceTerm:
     spectrum : SizeSpectrum
     exposure_yr : numpy.ndarray
         (B,) exposure of each bundle [yr].
+    key : tuple, optional
+        Set when the bundles and spectrum depend only on this key and the exposure is
+        the same for every bundle: integrals over them can then be cached per key and
+        scaled by the exposure.
     """
 
     name: str
@@ -163,6 +168,7 @@ class SourceTerm:
     bundles: FluxBundles
     spectrum: SizeSpectrum
     exposure_yr: np.ndarray
+    key: tuple | None = None
 
 
 def julian_year(jd_utc: np.ndarray) -> np.ndarray:
@@ -203,35 +209,49 @@ def _band_index(values: np.ndarray, width: float) -> np.ndarray:
     return np.floor(values / width).astype(np.int64)
 
 
-def _meteoroid_terms(eph, config: EnvironmentConfig, showers) -> list[SourceTerm]:
+@lru_cache(maxsize=64)
+def _meteoroid_band(band: int, config: EnvironmentConfig, shower_key: tuple) -> tuple[FluxBundles, SizeSpectrum]:
+    showers = _SHOWER_REGISTRY[shower_key]
     spectrum = _sporadic_spectrum(config, showers)
     # The bundles carry Grun's total at the reference mass; the spectrum in use may be
     # the sporadic part only, whose reference flux is slightly lower.
     m_ref = spectrum.reference_mass_g
     scale = float(spectrum.cumulative(np.array(m_ref)) / grun_1985_flux(m_ref))
+    bundles = sporadic_meteoroid_bundles(
+        (band + 0.5) * config.meteoroid_band_km, n_directions=config.n_directions,
+        speed_step_km_s=config.meteoroid_speed_step_km_s,
+        source="sporadic meteoroids" if config.showers else "meteoroids")
+    return bundles.scaled(scale), spectrum
+
+
+_SHOWER_REGISTRY: dict[tuple, tuple] = {}
+
+
+def _shower_key(showers: Sequence[Shower]) -> tuple:
+    key = tuple((sh.code, sh.zhr_max, sh.lambda_max_deg, sh.population_index, sh.v_entry_km_s,
+                 sh.b_plus_per_deg, sh.b_minus_per_deg) for sh in showers)
+    _SHOWER_REGISTRY.setdefault(key, tuple(showers))
+    return key
+
+
+def _meteoroid_terms(eph, config: EnvironmentConfig, showers) -> list[SourceTerm]:
+    """One term per band of geocentric distance: the field at the band's centre, seen
+    at the circular speed there (the ISS's flight-path angle and speed differ from
+    circular by < 0.1 %); the bundles of a band are identical for every window, so
+    they are computed once per process and their term carries a ``key``."""
     ok = eph.error == 0
     band = _band_index(eph.radius_km[ok], config.meteoroid_band_km)
     weight = eph.weight_s[ok]
-    v_lvlh = eph.to_lvlh(eph.v_teme_km_s)[ok]
-    r = eph.radius_km[ok]
-    parts, exposures = [], []
+    shower_key = _shower_key(showers)
+    terms = []
     for k in np.unique(band).tolist():
-        sel = band == k
-        w = weight[sel]
-        r_mean = float(np.sum(r[sel] * w) / np.sum(w))
-        v_mean = np.sum(v_lvlh[sel] * w[:, None], axis=0) / np.sum(w)
-        bundles = sporadic_meteoroid_bundles(
-            r_mean, v_mean, n_directions=config.n_directions,
-            speed_step_km_s=config.meteoroid_speed_step_km_s,
-            source="sporadic meteoroids" if config.showers else "meteoroids")
-        parts.append(bundles.scaled(scale))
-        exposures.append(np.full(len(bundles), float(np.sum(w)) / SECONDS_PER_YEAR))
-    if not parts:
-        return []
-    bundles = FluxBundles.concatenate(parts)
-    return [SourceTerm(bundles.source, "meteoroid",
-                       f"{spectrum.name}; SSP 30425 near-Earth speeds; isotropic, Earth-blocked",
-                       bundles, spectrum, np.concatenate(exposures))]
+        bundles, spectrum = _meteoroid_band(k, config, shower_key)
+        exposure = float(np.sum(weight[band == k])) / SECONDS_PER_YEAR
+        terms.append(SourceTerm(bundles.source, "meteoroid",
+                                f"{spectrum.name}; SSP 30425 near-Earth speeds; isotropic, Earth-blocked",
+                                bundles, spectrum, np.full(len(bundles), exposure),
+                                key=("meteoroid", k, config, shower_key)))
+    return terms
 
 
 # -------------------------------------------------------------------------- showers
