@@ -20,6 +20,7 @@ from typing import Callable
 import numpy as np
 
 from impactrisk.environment.directional import FluxBundles, SizeSpectrum
+from impactrisk.geometry import impact_cosine
 
 __all__ = [
     "DEFAULT_SPEED_EDGES_KM_S",
@@ -86,6 +87,7 @@ def integrate_impacts(
     d_crit_cm: BallisticLimit,
     exposure_yr: float | np.ndarray = 1.0,
     *,
+    wall_normals_lvlh: np.ndarray | None = None,
     speed_edges_km_s: np.ndarray = DEFAULT_SPEED_EDGES_KM_S,
 ) -> ImpactTally:
     """Integrate one source's bundles against surfaces and a ballistic limit.
@@ -106,6 +108,9 @@ def integrate_impacts(
         counts impacts of particles larger than ``d``.
     exposure_yr : float or numpy.ndarray
         Exposure of each bundle [yr] (scalar, or (B,) for time-resolved bundles).
+    wall_normals_lvlh : numpy.ndarray, optional
+        (S, 3) outward normals of the walls the surfaces sit on (zero rows: none); a
+        particle must arrive from in front of both (:func:`impactrisk.geometry.impact_cosine`).
     speed_edges_km_s : numpy.ndarray
         Bins of the penetrator speed distribution.
 
@@ -124,7 +129,7 @@ def integrate_impacts(
         sl = slice(b0, b0 + _CHUNK_BUNDLES)
         u = bundles.u_lvlh[sl]
         v = bundles.v_km_s[sl]
-        cosine = -(u @ normals.T)  # (B, S)
+        cosine = impact_cosine(u, normals, wall_normals_lvlh)  # (B, S)
         hit = cosine > 0.0
         angle_deg = np.degrees(np.arccos(np.clip(cosine, 0.0, 1.0)))
         d_crit = [np.asarray(d_crit_cm(v[:, None], angle_deg, rho), dtype=np.float64)
