@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from impactrisk.cli import ble as _ble
+from impactrisk.cli import modules as _modules
 from impactrisk.cli import orbit as _orbit
 from impactrisk.cli import tle as _tle
 
@@ -23,6 +24,7 @@ app = typer.Typer(
 app.add_typer(_tle.app, name="tle")
 app.command("orbit")(_orbit.orbit)
 app.command("ble")(_ble.ble)
+app.add_typer(_modules.app, name="modules")
 
 
 def _version_callback(value: bool) -> None:
