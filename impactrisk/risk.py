@@ -24,6 +24,7 @@ from impactrisk.geometry import impact_cosine
 
 __all__ = [
     "DEFAULT_SPEED_EDGES_KM_S",
+    "FractionTable",
     "ImpactTally",
     "integrate_impacts",
     "probability_no_penetration",
@@ -88,6 +89,7 @@ def integrate_impacts(
     exposure_yr: float | np.ndarray = 1.0,
     *,
     wall_normals_lvlh: np.ndarray | None = None,
+    fraction_table: "FractionTable | None" = None,
     speed_edges_km_s: np.ndarray = DEFAULT_SPEED_EDGES_KM_S,
 ) -> ImpactTally:
     """Integrate one source's bundles against surfaces and a ballistic limit.
@@ -111,6 +113,10 @@ def integrate_impacts(
     wall_normals_lvlh : numpy.ndarray, optional
         (S, 3) outward normals of the walls the surfaces sit on (zero rows: none); a
         particle must arrive from in front of both (:func:`impactrisk.geometry.impact_cosine`).
+    fraction_table : FractionTable, optional
+        The same ``spectrum`` and ``d_crit_cm`` tabulated over speed and impact-angle
+        cosine (:func:`tabulate_fraction`); used instead of evaluating them per bundle
+        and surface, which is what makes many-element modules affordable.
     speed_edges_km_s : numpy.ndarray
         Bins of the penetrator speed distribution.
 
@@ -131,21 +137,61 @@ def integrate_impacts(
         v = bundles.v_km_s[sl]
         cosine = impact_cosine(u, normals, wall_normals_lvlh)  # (B, S)
         hit = cosine > 0.0
-        angle_deg = np.degrees(np.arccos(np.clip(cosine, 0.0, 1.0)))
-        d_crit = [np.asarray(d_crit_cm(v[:, None], angle_deg, rho), dtype=np.float64)
-                  for rho in spectrum.densities_g_cm3]
-        fraction = spectrum.fraction_above(d_crit)
+        if fraction_table is not None:
+            fraction = fraction_table(v[:, None], cosine)
+        else:
+            angle_deg = np.degrees(np.arccos(np.clip(cosine, 0.0, 1.0)))
+            d_crit = [np.asarray(d_crit_cm(v[:, None], angle_deg, rho), dtype=np.float64)
+                      for rho in spectrum.densities_g_cm3]
+            fraction = spectrum.fraction_above(d_crit)
         weight = np.where(hit, (bundles.flux_m2_yr[sl] * exposure[sl])[:, None] * cosine * fraction, 0.0)
         weight = weight * area[None, :]
         which = np.clip(np.searchsorted(speed_edges_km_s, v, side="right") - 1, 0, n_bins - 1)
-        for s in range(n_surfaces):  # loop over surfaces, vectorised over bundles
-            counts[s] += np.bincount(which, weights=weight[:, s], minlength=n_bins)
+        cell = which[:, None] + n_bins * np.arange(n_surfaces)[None, :]
+        counts += np.bincount(cell.ravel(), weights=weight.ravel(),
+                              minlength=n_surfaces * n_bins).reshape(n_surfaces, n_bins)
         arrival -= weight.T @ u
     total = counts.sum(axis=1)
     norm = np.linalg.norm(arrival, axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         arrival = np.where(norm > 0, arrival / norm, np.nan)
     return ImpactTally(bundles.source, spectrum.name, total, np.asarray(speed_edges_km_s), counts, arrival)
+
+
+class FractionTable:
+    """``spectrum.fraction_above(d_crit(v, theta, rho_k))`` tabulated on a grid of speed
+    and impact-angle cosine, interpolated bilinearly.
+
+    The fraction is smooth in both (power laws of V and cos theta within one density
+    class, with kinks where a class boundary is crossed), so a grid of 0.25 km/s by
+    0.005 in cosine reproduces it to well under 1 % where it matters
+    (tests/test_risk_table.py).
+    """
+
+    def __init__(self, spectrum: SizeSpectrum, d_crit_cm: BallisticLimit, *,
+                 v_max_km_s: float = 100.0, dv_km_s: float = 0.25, n_cos: int = 201):
+        self.v_step = dv_km_s
+        self.v_grid = np.arange(0.0, v_max_km_s + dv_km_s, dv_km_s)
+        self.cos_grid = np.linspace(0.0, 1.0, n_cos)
+        v = self.v_grid[:, None]
+        c = self.cos_grid[None, :]
+        angle_deg = np.degrees(np.arccos(c))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d_crit = [np.asarray(d_crit_cm(v, angle_deg, rho), dtype=np.float64)
+                      for rho in spectrum.densities_g_cm3]
+            table = np.asarray(spectrum.fraction_above(d_crit), dtype=np.float64)
+        self.table = np.nan_to_num(np.broadcast_to(table, (len(self.v_grid), n_cos)), nan=0.0)
+
+    def __call__(self, v_km_s: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        x = np.clip(np.asarray(v_km_s) / self.v_step, 0.0, len(self.v_grid) - 1.000001)
+        y = np.clip(np.asarray(cosine) * (len(self.cos_grid) - 1), 0.0, len(self.cos_grid) - 1.000001)
+        i = x.astype(np.int64)
+        j = y.astype(np.int64)
+        fx = x - i
+        fy = y - j
+        t = self.table
+        return ((t[i, j] * (1.0 - fy) + t[i, j + 1] * fy) * (1.0 - fx)
+                + (t[i + 1, j] * (1.0 - fy) + t[i + 1, j + 1] * fy) * fx)
 
 
 def probability_no_penetration(n_expected) -> np.ndarray:

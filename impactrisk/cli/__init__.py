@@ -11,6 +11,7 @@ import typer
 from impactrisk.cli import ble as _ble
 from impactrisk.cli import modules as _modules
 from impactrisk.cli import orbit as _orbit
+from impactrisk.cli import risk as _risk
 from impactrisk.cli import tle as _tle
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(_tle.app, name="tle")
 app.command("orbit")(_orbit.orbit)
+app.command("risk")(_risk.risk)
 app.command("ble")(_ble.ble)
 app.add_typer(_modules.app, name="modules")
 

@@ -157,9 +157,11 @@ class SourceTerm:
     exposure_yr : numpy.ndarray
         (B,) exposure of each bundle [yr].
     key : tuple, optional
-        Set when the bundles and spectrum depend only on this key and the exposure is
-        the same for every bundle: integrals over them can then be cached per key and
-        scaled by the exposure.
+        Set when the bundles divided by ``key_scale`` and the spectrum depend only on
+        this key and the exposure is the same for every bundle: integrals over them
+        can then be cached per key and scaled by ``key_scale`` times the exposure.
+    key_scale : float
+        See ``key``.
     """
 
     name: str
@@ -169,6 +171,7 @@ class SourceTerm:
     spectrum: SizeSpectrum
     exposure_yr: np.ndarray
     key: tuple | None = None
+    key_scale: float = 1.0
 
 
 def julian_year(jd_utc: np.ndarray) -> np.ndarray:
@@ -388,12 +391,36 @@ def _arc_exposure(u_deg: np.ndarray, arc_deg: np.ndarray, weight: np.ndarray,
     return folded
 
 
+@lru_cache(maxsize=256)
+def _crossing_table(band: int, band_km: float, inc_q: float, n_cells: int, mix_key: tuple):
+    """Unit-magnitude crossing bundles per cell for one altitude band and target
+    inclination (to 0.01 deg): travel directions, speeds and relative fluxes whose
+    orbit average sums to 1."""
+    inc, frac = mix_key
+    cell_width = 360.0 / n_cells
+    u_centres = (np.arange(n_cells) + 0.5) * cell_width
+    r_band = (band + 0.5) * band_km + R_EARTH_KM
+    table = crossing_flux_distribution(inc_q, u_centres, np.array(inc), np.array(frac), r_band,
+                                       cell_width_deg=cell_width)
+    norm = float(np.mean(np.sum(table.flux, axis=(1, 2))))
+    cells = []
+    for c in range(n_cells):
+        flux = table.flux[c].ravel()
+        keep = flux > 0
+        cells.append(FluxBundles("debris", table.travel_lvlh[c].reshape(-1, 3)[keep],
+                                 table.speed_km_s[c].ravel()[keep], flux[keep] / norm,
+                                 reference="kessler1981 zigcloud_engine_3le"))
+    return tuple(cells)
+
+
 def _debris_terms(eph, config: EnvironmentConfig, inputs: EnvironmentInputs) -> list[SourceTerm]:
+    """One term per (altitude band, month, argument-of-latitude cell) occupied, keyed
+    by band and cell (its bundles at unit magnitude are the same for every window)."""
     ok = eph.error == 0
     if not ok.any():
         return []
     w = eph.weight_s[ok]
-    inc_t = float(np.sum(eph.inclination_deg[ok] * w) / np.sum(w))
+    inc_t = round(float(np.sum(eph.inclination_deg[ok] * w) / np.sum(w)), 2)
     alt = eph.altitude_km[ok]
     year = julian_year(eph.jd_utc[ok])
     u = eph.arg_latitude_deg[ok]
@@ -405,36 +432,33 @@ def _debris_terms(eph, config: EnvironmentConfig, inputs: EnvironmentInputs) -> 
     keys, inverse = np.unique(np.column_stack([band, month]), axis=0, return_inverse=True)
     inverse = inverse.ravel()
     alt_mean = np.bincount(inverse, weights=w * alt) / np.bincount(inverse, weights=w)
-
     inc, frac = inputs.inclination_mix.populations("all")
-    u_centres = (np.arange(n_cells) + 0.5) * cell_width
+    mix_key = (tuple(np.round(inc, 6)), tuple(np.round(frac, 12)))
     magnitude = _debris_cross_sectional_flux(config, inputs, alt_mean, inc_t, (keys[:, 1] + 0.5) / 12.0)
-    u_parts, v_parts, f_parts, e_parts = [], [], [], []
-    tables: dict[int, tuple] = {}
-    for row, (b, _month) in enumerate(keys.tolist()):
-        if b not in tables:
-            r_band = (b + 0.5) * config.debris_band_km + R_EARTH_KM
-            table = crossing_flux_distribution(inc_t, u_centres, inc, frac, r_band, cell_width_deg=cell_width)
-            tables[b] = (table, float(np.mean(np.sum(table.flux, axis=(1, 2)))))
-        table, norm = tables[b]
-        sel = inverse == row
-        exposure = _arc_exposure(u[sel], arc[sel], w[sel], cell_width, n_cells) / SECONDS_PER_YEAR
-        cells = np.flatnonzero(exposure > 0)
-        flux = table.flux[cells].reshape(len(cells), -1)  # (C, I*2)
-        keep = flux > 0
-        u_parts.append(table.travel_lvlh[cells].reshape(len(cells), -1, 3)[keep])
-        v_parts.append(table.speed_km_s[cells].reshape(len(cells), -1)[keep])
-        f_parts.append(magnitude[row] * flux[keep] / norm)
-        e_parts.append(np.broadcast_to(exposure[cells][:, None], flux.shape)[keep])
-    bundles = FluxBundles("debris", np.concatenate(u_parts), np.concatenate(v_parts),
-                          np.concatenate(f_parts), reference="kessler1981 zigcloud_engine_3le")
+    # The spectrum is a shape (a ratio to the reference size): altitude and inclination
+    # factors cancel; its epoch is the middle of the chunk's main month, so that it is
+    # the same for every day of a month.
     w_alt = float(np.sum(alt * w) / np.sum(w))
-    w_year = float(np.sum(year * w) / np.sum(w))
-    spectrum = debris_spectrum(config, inputs, w_alt, inc_t, w_year)
+    main_month = int(np.bincount(month - month.min(), weights=w).argmax() + month.min())
+    spectrum = debris_spectrum(config, inputs, w_alt, inc_t, (main_month + 0.5) / 12.0)
     model = (f"{spectrum.name}; crossing geometry of circular orbits with the catalogue inclination "
              "mix of 2023-09 (assumption for small debris); the model predates the Fengyun-1C, "
              "Iridium-Cosmos and Cosmos 1408 fragmentations")
-    return [SourceTerm("debris", "debris", model, bundles, spectrum, np.concatenate(e_parts))]
+    terms = []
+    for row, (b, _month) in enumerate(keys.tolist()):
+        cells = _crossing_table(b, config.debris_band_km, inc_t, n_cells, mix_key)
+        sel = inverse == row
+        exposure = _arc_exposure(u[sel], arc[sel], w[sel], cell_width, n_cells) / SECONDS_PER_YEAR
+        for c in np.flatnonzero(exposure > 0).tolist():
+            unit = cells[c]
+            if len(unit) == 0:
+                continue
+            scale = float(magnitude[row])
+            terms.append(SourceTerm("debris", "debris", model, unit.scaled(scale), spectrum,
+                                    np.full(len(unit), exposure[c]),
+                                    key=("debris", b, config.debris_band_km, inc_t, n_cells, c, mix_key),
+                                    key_scale=scale))
+    return terms
 
 
 def environment_terms(eph, inputs: EnvironmentInputs,

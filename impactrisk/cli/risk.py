@@ -1,0 +1,153 @@
+"""``impactrisk risk``: expected penetrations and PNP of one module over a window."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from impactrisk.cli._common import (
+    EndOption,
+    ExtrapolateOption,
+    NoradOption,
+    OrbitOption,
+    SelectOption,
+    StaleLimitOption,
+    StartOption,
+    StepOption,
+    TleOption,
+    echo_json,
+    fail,
+    handle_errors,
+)
+
+
+@handle_errors
+def risk(
+    module: Annotated[str, typer.Argument(help="Module name (see `impactrisk modules list`) or a TOML file.")],
+    start: StartOption = None,
+    end: EndOption = None,
+    step: StepOption = "60s",
+    tle: TleOption = None,
+    orbit_spec: OrbitOption = None,
+    norad: NoradOption = None,
+    criterion: Annotated[str, typer.Option(
+        "--criterion", help="leak (channel wall perforated), spall, perforation (panel), or hole>=D (e.g. hole>=0.8mm).",
+    )] = "leak",
+    overrides: Annotated[Optional[list[str]], typer.Option(
+        "--set", help="Override a module parameter, e.g. radiator.wall=1.5mm (repeatable).",
+    )] = None,
+    optional: Annotated[bool, typer.Option(
+        "--optional/--no-optional", help="Include exposure rows marked optional (assumed).",
+    )] = True,
+    debris_model: Annotated[str, typer.Option(
+        "--model", help="Debris size model: kessler-1991 or ordem2000-handbook.",
+    )] = "kessler-1991",
+    showers: Annotated[bool, typer.Option("--showers/--no-showers", help="Model the annual meteor showers.")] = True,
+    attitude: Annotated[str, typer.Option(
+        "--attitude", help="Station yaw,pitch,roll from LVLH [deg] (+XVV TEA default).",
+    )] = "-4,-3,0",
+    select: SelectOption = "nearest",
+    extrapolate: ExtrapolateOption = False,
+    stale_limit: StaleLimitOption = 14.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print the daily series as CSV.")] = False,
+) -> None:
+    """Expected penetrations N, PNP = exp(-N) and the breakdown by source and surface.
+
+    With no dates the window is the module's exposure up to its recorded event (the
+    leak), so `impactrisk risk soyuz-ms-22` answers the question for the leak itself.
+    """
+    if as_json and as_csv:
+        fail("choose one of --json and --csv")
+    try:
+        ypr = tuple(float(x) for x in attitude.split(","))
+    except ValueError:
+        ypr = ()
+    if len(ypr) != 3:
+        fail(f"--attitude: expected yaw,pitch,roll in degrees (e.g. -4,-3,0), got {attitude!r}")
+    from impactrisk.api import assess
+
+    result = assess(
+        module, start, end, tle=tle, orbit=orbit_spec, catalog_id=norad, step=step,
+        criterion=criterion, overrides=tuple(overrides or ()), include_optional=optional,
+        debris_model=debris_model, showers=showers, attitude_ypr_deg=ypr, select=select,
+        allow_extrapolation=extrapolate, stale_warn_days=stale_limit,
+    )
+    if as_json:
+        echo_json(result.to_dict())
+    elif as_csv:
+        _echo_csv(result)
+    else:
+        typer.echo(format_result(result))
+
+
+def _echo_csv(result) -> None:
+    import csv
+    import sys
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    groups = list(result.daily["n_by_group"])
+    writer.writerow(["date", *[f"n_{g}" for g in groups], "n_total"])
+    for i, day in enumerate(result.daily["date"]):
+        values = [float(result.daily["n_by_group"][g][i]) for g in groups]
+        writer.writerow([day, *[f"{v:.6g}" for v in values], f"{sum(values):.6g}"])
+
+
+def _one_in(value: float) -> str:
+    return "never" if value == float("inf") else f"1 in {value:,.0f}"
+
+
+def format_result(r) -> str:
+    """The default text report of a :class:`~impactrisk.results.RiskResult`."""
+    lines = [f"module     {r.module} ({r.vehicle}), criterion: {r.criterion}",
+             f"window     {r.start} .. {r.end}"]
+    if r.event:
+        lines.append(f"event      {r.event['kind']} first seen {r.event['time']}"
+                     + (" (the window ends there)" if r.event["time"][:16] == r.end[:16] else ""))
+    if not r.exposure:
+        lines.append("exposure   not present at the station in this window: N = 0")
+    for row in r.exposure:
+        flag = " [optional: assumed exposure]" if row["optional"] else ""
+        flag += " [uncertain]" if row["uncertain"] else ""
+        lines.append(f"exposure   {row['port']}: {row['start']} .. {row['end']} ({row['days']:.1f} d){flag}")
+    lines += [
+        "",
+        f"expected failures N = {r.n_expected:.3g}   PNP = exp(-N) = {r.pnp:.5f}   "
+        f"P(failure) = {1 - r.pnp:.3g} ({_one_in(r.one_in)})",
+    ]
+    speeds = r.penetrators["mean_speed_km_s"]
+    for group, n in r.n_by_group.items():
+        share = n / r.n_expected if r.n_expected > 0 else 0.0
+        v = speeds.get(group)
+        v_text = f", penetrators' mean speed {float(v):.1f} km/s" if v is not None and v == v else ""
+        lines.append(f"  {group:<10} N = {n:.3g} ({100 * share:.0f}%){v_text}")
+    if r.hole_bracket:
+        hb = r.hole_bracket
+        lines.append(f"hole >= {hb['hole_mm']:g} mm: between {hb['hole_equals_particle']:.3g} (hole = particle "
+                     f"diameter) and {hb['every_perforation']:.3g} (every perforation); {hb['note']}")
+    lines.append("")
+    lines.append("surfaces")
+    for s in sorted(r.surfaces, key=lambda s: -s["n"]):
+        label = "counts" if s["role"] == "vulnerable" else "reported only"
+        lines.append(f"  {s['name']:<22} {s['area_m2']:7.2f} m2  N = {s['n']:.3g}  [{label}; {s['criterion']}]")
+        lines.append(f"      {s['shield']}")
+    sizes = r.impacts_above
+    lines.append("impacts on the vulnerable surfaces by particles of at least "
+                 + ", ".join(f"{d:g} mm: {n:.3g}" for d, n in zip(sizes["sizes_mm"], sizes["n"])))
+    lines.append("")
+    lines.append(f"assumptions ({len(r.assumptions)}, change with --set):")
+    for a in r.assumptions:
+        reason = " ".join(str(a["reasoning"]).split())
+        lines.append(f"  {a['key']} = {a['value']}: {reason[:160]}{'...' if len(reason) > 160 else ''}")
+    st = (r.orbit or {}).get("staleness")
+    lines.append("")
+    lines.append(f"orbit      {r.orbit['source']} ({r.orbit['kind']}), {r.orbit['element_sets_used']} element sets"
+                 + (f"; stalest {st['max_age_days']:.2f} d, {100 * st['fraction_older_than_threshold']:.0f}% of the "
+                    f"time older than {st['threshold_days']:g} d" if st and st.get("max_age_days") is not None else ""))
+    lines.append("models     " + "; ".join(sorted(set(r.models["environment"].values())))[:400])
+    for note in r.notes:
+        lines.append(f"note       {note}")
+    lines.append(f"impactrisk {r.version}, module sha256 {r.module_hash[:16]}")
+    return "\n".join(lines)
+
