@@ -49,6 +49,7 @@ __all__ = [
     "TimeGrid",
     "assess",
     "default_window",
+    "uncertainty_band",
     "flux",
     "iter_ephemeris",
     "load_orbit",
@@ -243,6 +244,7 @@ def assess(
     allow_extrapolation: bool = False,
     stale_threshold_days: float = DEFAULT_STALE_THRESHOLD_DAYS,
     stale_warn_days: float = DEFAULT_STALE_WARN_DAYS,
+    band: bool = False,
 ):
     """Expected failures of a catalogued module over a window (a :class:`RiskResult`).
 
@@ -261,6 +263,8 @@ def assess(
         Include exposure rows marked optional (assumed).
     tle, orbit, catalog_id
         Orbit source as for :func:`load_orbit` (default: the bundled ISS history).
+    band : bool
+        Also run the other debris model and fill ``result.band`` (see :func:`uncertainty_band`).
     """
     import re
 
@@ -290,9 +294,45 @@ def assess(
     the_orbit = load_orbit(tle=tle, orbit=orbit, catalog_id=catalog_id)
     if config is None:
         config = EnvironmentConfig(debris_model=debris_model, showers=showers, **ASSESS_METEOROID_RESOLUTION)
-    return assess_module(
-        model, the_orbit, load_environment_inputs(), t0, t1, criterion=criterion, config=config,
-        step_s=parse_duration_s(step), attitude_ypr_deg=tuple(attitude_ypr_deg), hole_mm=hole_mm,
-        select=select, allow_extrapolation=allow_extrapolation,
-        stale_threshold_days=stale_threshold_days, stale_warn_days=stale_warn_days, version=__version__,
-    )
+    kwargs = dict(criterion=criterion, step_s=parse_duration_s(step), attitude_ypr_deg=tuple(attitude_ypr_deg),
+                  select=select, allow_extrapolation=allow_extrapolation,
+                  stale_threshold_days=stale_threshold_days, stale_warn_days=stale_warn_days,
+                  version=__version__)
+    inputs = load_environment_inputs()
+    result = assess_module(model, the_orbit, inputs, t0, t1, config=config, hole_mm=hole_mm, **kwargs)
+    if band:
+        from dataclasses import replace as _replace
+
+        from impactrisk.environment.model import DEBRIS_MODELS
+
+        other_model = next(m for m in DEBRIS_MODELS if m != config.debris_model)
+        other = assess_module(model, the_orbit, inputs, t0, t1, config=_replace(config, debris_model=other_model),
+                              groups=("debris",), **kwargs)
+        result.band = uncertainty_band(result, {config.debris_model: result.n_by_group["debris"],
+                                                other_model: other.n_by_group["debris"]})
+    return result
+
+
+#: Published uncertainty of the Kessler NASA-90/91 debris family near 500 km: "a factor
+#: 2-4" (Yates & Jonas 1995, physics brief §5.1); the band uses its middle, 3.
+DEBRIS_UNCERTAINTY_FACTOR = 3.0
+
+
+def uncertainty_band(result, debris_by_model: dict[str, float]) -> dict:
+    """Low and high N from the debris-model spread and the published debris factor.
+
+    ``low = N_meteoroids + min(debris models) / f``, ``high = N_meteoroids + max(debris
+    models) * f`` with ``f`` = :data:`DEBRIS_UNCERTAINTY_FACTOR`. No published
+    uncertainty factor was found for the meteoroid model used (Grün with the SSP 30425
+    speeds), so none is applied to it; this is said in the band's note.
+    """
+    natural = result.n_by_group["meteoroid"] + result.n_by_group["shower"]
+    f = DEBRIS_UNCERTAINTY_FACTOR
+    low = natural + min(debris_by_model.values()) / f
+    high = natural + max(debris_by_model.values()) * f
+    return {
+        "low": low, "high": high, "debris_by_model": dict(debris_by_model), "debris_factor": f,
+        "note": (f"debris models {', '.join(debris_by_model)} and a factor {f:g} (middle of the published "
+                 "2-4 of the Kessler family near 500 km, Yates & Jonas 1995); no published factor applied "
+                 "to meteoroids"),
+    }

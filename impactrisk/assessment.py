@@ -152,8 +152,12 @@ def assess_module(
     stale_threshold_days: float = DEFAULT_STALE_THRESHOLD_DAYS,
     stale_warn_days: float = DEFAULT_STALE_WARN_DAYS,
     version: str = "",
+    groups: tuple[str, ...] = ("meteoroid", "shower", "debris"),
 ):
     """Expected failures of ``module`` between ``start`` and ``end``.
+
+    ``groups`` limits the sources evaluated (e.g. ``("debris",)`` for a second debris
+    model in an uncertainty band).
 
     The window is cut into UTC days and intersected with the module's stays; for each
     piece the orbit is propagated, the environment evaluated and every source integrated
@@ -172,16 +176,16 @@ def assess_module(
     body_to_lvlh = lvlh_to_body(*attitude_ypr_deg).T
     edges = DEFAULT_SPEED_EDGES_KM_S
     sizes_cm = np.asarray(sizes_mm, dtype=float) / 10.0
-    groups = ("meteoroid", "shower", "debris")
+    all_groups = ("meteoroid", "shower", "debris")
     day0 = np.floor(jd0 - 0.5) + 0.5
     n_days = int(np.ceil(jd1 - day0 - 1e-12))
 
     integrals = _Integrals()
     n_source: dict[str, np.ndarray] = {}
     meta: dict[str, tuple[str, str]] = {}
-    daily = np.zeros((len(groups), n_days))
-    speed = np.zeros((len(groups), len(edges) - 1))
-    arrival = np.zeros((len(groups), 3))
+    daily = np.zeros((len(all_groups), n_days))
+    speed = np.zeros((len(all_groups), len(edges) - 1))
+    arrival = np.zeros((len(all_groups), 3))
     above = np.zeros(len(sizes_cm))
     hole_n = 0.0
     staleness_parts: list[Staleness] = []
@@ -214,7 +218,9 @@ def assess_module(
                 staleness_parts.append(eph.staleness(stale_threshold_days))
                 epochs_used.update(np.unique(eph.set_index).tolist())
                 for term in environment_terms(eph, inputs, config):
-                    g = groups.index(term.group)
+                    if term.group not in groups:
+                        continue
+                    g = all_groups.index(term.group)
                     per_surface = n_source.setdefault(term.name, np.zeros(n_surf))
                     meta.setdefault(term.name, (term.group, term.model))
                     for k, elements in enumerate(shield_elements):
@@ -280,12 +286,12 @@ def assess_module(
                             "n": float(np.sum(n[vulnerable])),
                             "n_by_surface": {surfaces.surfaces[s]: float(n[s]) for s in range(n_surf)}}
                      for name, n in n_source.items()},
-        n_by_group={g: float(daily[i].sum()) for i, g in enumerate(groups)},
+        n_by_group={g: float(daily[i].sum()) for i, g in enumerate(all_groups)},
         surfaces=surface_rows,
-        daily={"date": days, "n_by_group": {g: daily[i] for i, g in enumerate(groups)}},
-        penetrators={"speed_edges_km_s": edges, "by_group": {g: speed[i] for i, g in enumerate(groups)},
-                     "mean_speed_km_s": {g: mean_speed[i] for i, g in enumerate(groups)},
-                     "mean_arrival_lvlh": {g: mean_arrival[i] for i, g in enumerate(groups)}},
+        daily={"date": days, "n_by_group": {g: daily[i] for i, g in enumerate(all_groups)}},
+        penetrators={"speed_edges_km_s": edges, "by_group": {g: speed[i] for i, g in enumerate(all_groups)},
+                     "mean_speed_km_s": {g: mean_speed[i] for i, g in enumerate(all_groups)},
+                     "mean_arrival_lvlh": {g: mean_arrival[i] for i, g in enumerate(all_groups)}},
         impacts_above={"sizes_mm": list(sizes_mm), "n": above},
         hole_bracket=None if hole_mm is None else {
             "hole_mm": hole_mm, "every_perforation": n_expected, "hole_equals_particle": hole_n,

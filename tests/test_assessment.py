@@ -111,3 +111,12 @@ def test_cli_text_report():
     for fragment in ("expected failures N", "PNP", "meteoroid", "debris", "radiator/channels",
                      "assumptions", "Shadowing", "stalest"):
         assert fragment in result.stdout
+
+
+def test_uncertainty_band_brackets_the_result():
+    result = assess("soyuz-ms-22", *DAY, band=True)
+    band = result.band
+    assert set(band["debris_by_model"]) == {"kessler-1991", "ordem2000-handbook"}
+    assert band["debris_by_model"]["kessler-1991"] == pytest.approx(result.n_by_group["debris"])
+    assert band["low"] < result.n_expected < band["high"]
+    assert "no published factor" in band["note"]

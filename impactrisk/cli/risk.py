@@ -47,6 +47,9 @@ def risk(
     attitude: Annotated[str, typer.Option(
         "--attitude", help="Station yaw,pitch,roll from LVLH [deg] (+XVV TEA default).",
     )] = "-4,-3,0",
+    band: Annotated[bool, typer.Option(
+        "--band/--no-band", help="Also run the other debris model for an uncertainty band (slower).",
+    )] = True,
     select: SelectOption = "nearest",
     extrapolate: ExtrapolateOption = False,
     stale_limit: StaleLimitOption = 14.0,
@@ -72,7 +75,7 @@ def risk(
         module, start, end, tle=tle, orbit=orbit_spec, catalog_id=norad, step=step,
         criterion=criterion, overrides=tuple(overrides or ()), include_optional=optional,
         debris_model=debris_model, showers=showers, attitude_ypr_deg=ypr, select=select,
-        allow_extrapolation=extrapolate, stale_warn_days=stale_limit,
+        allow_extrapolation=extrapolate, stale_warn_days=stale_limit, band=band,
     )
     if as_json:
         echo_json(result.to_dict())
@@ -122,6 +125,11 @@ def format_result(r) -> str:
         v = speeds.get(group)
         v_text = f", penetrators' mean speed {float(v):.1f} km/s" if v is not None and v == v else ""
         lines.append(f"  {group:<10} N = {n:.3g} ({100 * share:.0f}%){v_text}")
+    if r.band:
+        b = r.band
+        lines.append(f"band       N from {b['low']:.3g} to {b['high']:.3g}: debris "
+                     + ", ".join(f"{k} {v:.3g}" for k, v in b["debris_by_model"].items())
+                     + f"; {b['note']}")
     if r.hole_bracket:
         hb = r.hole_bracket
         lines.append(f"hole >= {hb['hole_mm']:g} mm: between {hb['hole_equals_particle']:.3g} (hole = particle "
