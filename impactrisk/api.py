@@ -56,6 +56,7 @@ __all__ = [
     "load_orbits",
     "propagate",
     "select_element_sets",
+    "sensitivity",
     "summarize_orbit",
 ]
 
@@ -336,3 +337,47 @@ def uncertainty_band(result, debris_by_model: dict[str, float]) -> dict:
                  "2-4 of the Kessler family near 500 km, Yates & Jonas 1995); no published factor applied "
                  "to meteoroids"),
     }
+
+
+def sensitivity(module: str | Path, start=None, end=None, *, parameter: str, values,
+                target_n: float | None = None, overrides: tuple[str, ...] = (), **kwargs) -> dict:
+    """N as one module parameter varies, and the value that would give ``target_n``.
+
+    Parameters
+    ----------
+    module, start, end
+        As :func:`assess`.
+    parameter : str
+        Override path, e.g. ``"radiator.wall"`` or ``"radiator.channel_fraction"``.
+    values : iterable of str or float
+        Values with units where needed (``"0.5mm"``, ``0.3``); each is a full assessment.
+    target_n : float, optional
+        Find the value giving this N by interpolating log N linearly in the numeric
+        value between the two bracketing rows (None when no row pair brackets it).
+    overrides, kwargs
+        Passed to :func:`assess` (other overrides stay in force).
+
+    Returns
+    -------
+    dict
+        ``{"parameter", "rows": [{"value", "n", "pnp"}], "target_n", "value_for_target"}``.
+    """
+    import math
+    import re
+
+    rows = []
+    for value in values:
+        result = assess(module, start, end, overrides=tuple(overrides) + (f"{parameter}={value}",), **kwargs)
+        number = float(re.match(r"\s*([-+0-9.eE]+)", str(value)).group(1))
+        rows.append({"value": str(value), "number": number, "n": result.n_expected, "pnp": result.pnp})
+    found = None
+    if target_n is not None and target_n > 0:
+        for a, b in zip(rows, rows[1:]):
+            lo, hi = sorted((a["n"], b["n"]))
+            if lo > 0 and lo <= target_n <= hi and a["n"] != b["n"]:
+                t = (math.log(target_n) - math.log(a["n"])) / (math.log(b["n"]) - math.log(a["n"]))
+                found = a["number"] + t * (b["number"] - a["number"])
+                break
+    return {"parameter": parameter, "rows": rows, "target_n": target_n, "value_for_target": found,
+            "note": "each row is a full assessment; the inverse interpolates log N between the two "
+                    "rows that bracket the target, in the units the values were given in"}

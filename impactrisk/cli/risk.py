@@ -47,6 +47,12 @@ def risk(
     attitude: Annotated[str, typer.Option(
         "--attitude", help="Station yaw,pitch,roll from LVLH [deg] (+XVV TEA default).",
     )] = "-4,-3,0",
+    sweep: Annotated[Optional[list[str]], typer.Option(
+        "--sweep", help="Sensitivity: PARAM=V1,V2,... e.g. radiator.wall=0.5mm,1mm,2mm (one run per value).",
+    )] = None,
+    target_n: Annotated[Optional[float], typer.Option(
+        "--target-n", help="With --sweep: the parameter value that would give this N.",
+    )] = None,
     band: Annotated[bool, typer.Option(
         "--band/--no-band", help="Also run the other debris model for an uncertainty band (slower).",
     )] = True,
@@ -77,6 +83,22 @@ def risk(
         debris_model=debris_model, showers=showers, attitude_ypr_deg=ypr, select=select,
         allow_extrapolation=extrapolate, stale_warn_days=stale_limit, band=band,
     )
+    for item in sweep or ():
+        from impactrisk.api import sensitivity
+
+        parameter, sep, values = item.partition("=")
+        if not sep or not values.strip():
+            fail(f"--sweep: expected PARAM=V1,V2,... (e.g. radiator.wall=0.5mm,1mm), got {item!r}")
+        table = sensitivity(module, start, end, parameter=parameter.strip(),
+                            values=[v.strip() for v in values.split(",") if v.strip()], target_n=target_n,
+                            tle=tle, orbit=orbit_spec, catalog_id=norad, step=step, criterion=criterion,
+                            overrides=tuple(overrides or ()), include_optional=optional,
+                            debris_model=debris_model, showers=showers, attitude_ypr_deg=ypr,
+                            select=select, allow_extrapolation=extrapolate, stale_warn_days=stale_limit)
+        result.sensitivity.append(table)
+        if target_n is not None:
+            result.inverse.append({"parameter": table["parameter"], "target_n": target_n,
+                                   "value": table["value_for_target"]})
     if as_json:
         echo_json(result.to_dict())
     elif as_csv:
@@ -130,6 +152,13 @@ def format_result(r) -> str:
         lines.append(f"band       N from {b['low']:.3g} to {b['high']:.3g}: debris "
                      + ", ".join(f"{k} {v:.3g}" for k, v in b["debris_by_model"].items())
                      + f"; {b['note']}")
+    for table in r.sensitivity:
+        lines.append(f"sensitivity {table['parameter']}: "
+                     + ", ".join(f"{row['value']} -> N {row['n']:.3g}" for row in table["rows"]))
+        if table["target_n"] is not None:
+            value = table["value_for_target"]
+            lines.append(f"            N = {table['target_n']:g} needs {table['parameter']} = "
+                         + (f"{value:.3g}" if value is not None else "a value outside the swept range"))
     if r.hole_bracket:
         hb = r.hole_bracket
         lines.append(f"hole >= {hb['hole_mm']:g} mm: between {hb['hole_equals_particle']:.3g} (hole = particle "
