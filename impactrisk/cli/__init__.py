@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from impactrisk.cli import ble as _ble
+from impactrisk.cli import flux as _flux
 from impactrisk.cli import modules as _modules
 from impactrisk.cli import orbit as _orbit
 from impactrisk.cli import risk as _risk
@@ -26,6 +27,7 @@ app.add_typer(_tle.app, name="tle")
 app.command("orbit")(_orbit.orbit)
 app.command("risk")(_risk.risk)
 app.command("ble")(_ble.ble)
+app.command("flux")(_flux.flux)
 app.add_typer(_modules.app, name="modules")
 
 
