@@ -190,7 +190,7 @@ def kessler_inclination_factor(inc_deg, params: KesslerParameters = KESSLER_NASA
 
 def kessler_1991_flux(d_cm, alt_km, inc_deg, year, f107_sfu, k=1.0, *, psi=None,
                       params: KesslerParameters = KESSLER_NASA91,
-                      on_range: str = "raise"):
+                      on_range: str = "raise", components: bool = False):
     """Cumulative debris flux of the Kessler NASA-90/91 model (SSP 30425 family).
 
     Parameters
@@ -217,12 +217,19 @@ def kessler_1991_flux(d_cm, alt_km, inc_deg, year, f107_sfu, k=1.0, *, psi=None,
         Model parameters, default :data:`~impactrisk.environment.parameters.KESSLER_NASA91`.
     on_range : {"raise", "nan"}, default "raise"
         Policy for altitude, inclination and year outside their ranges.
+    components : bool, default False
+        Return the two terms of the sum separately, stacked on a new first axis:
+        ``k H Phi psi F1 g1`` (fragments growing at ``q``/``q'``) and ``k H Phi psi F2
+        g2`` (large objects growing at ``p``). Each has a size dependence fixed in time,
+        which lets a caller tabulate the two size spectra once and carry the dates in
+        the magnitudes; their sum is the flux.
 
     Returns
     -------
     numpy.ndarray or numpy.float64
         Number of debris particles of diameter >= d per m^2 per year on a randomly
-        tumbling one-sided surface (k = 1) [m^-2 yr^-1]. All inputs broadcast.
+        tumbling one-sided surface (k = 1) [m^-2 yr^-1]. All inputs broadcast. With
+        ``components=True`` an array of shape ``(2,) + broadcast shape``.
 
     Raises
     ------
@@ -269,11 +276,15 @@ def kessler_1991_flux(d_cm, alt_km, inc_deg, year, f107_sfu, k=1.0, *, psi=None,
         psi_arr = np.asarray(psi, dtype=float)
     h = np.where(bad_h, np.nan, h)
     t = np.where(bad_t, np.nan, t)
+    common = (k_arr * np.asarray(kessler_size_factor_h(d))
+              * np.asarray(kessler_altitude_factor(h, s)) * psi_arr)
+    if components:
+        return np.stack(np.broadcast_arrays(
+            common * np.asarray(kessler_f1(d)) * np.asarray(kessler_g1(t, params)),
+            common * np.asarray(kessler_f2(d)) * np.asarray(kessler_g2(t, params))))
     size_terms = (np.asarray(kessler_f1(d)) * np.asarray(kessler_g1(t, params))
                   + np.asarray(kessler_f2(d)) * np.asarray(kessler_g2(t, params)))
-    flux = (k_arr * np.asarray(kessler_size_factor_h(d))
-            * np.asarray(kessler_altitude_factor(h, s)) * psi_arr * size_terms)
-    return flux[()]
+    return (common * size_terms)[()]
 
 
 # ------------------------------------------------------------ ORDEM2000 (MMOD Handbook)

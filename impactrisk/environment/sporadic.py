@@ -34,6 +34,7 @@ from impactrisk.environment.meteoroid import (
     escape_speed_km_s,
     grun_1985_flux,
     ssp30425_speed_bins,
+    ssp30425_speed_distribution,
 )
 from impactrisk.environment.parameters import (
     ECSS_NEAR_EARTH,
@@ -49,6 +50,7 @@ __all__ = [
     "mean_focusing_near_earth",
     "sporadic_meteoroid_bundles",
     "ssp30425_speed_grid",
+    "ssp30425_speed_nodes",
 ]
 
 #: Number of geocentric directions of the quadrature: face fluxes converge to 0.3 %
@@ -63,6 +65,37 @@ def ssp30425_speed_grid(step_km_s: float = _SPEED_STEP_KM_S) -> tuple[np.ndarray
     lo, hi = SSP30425_SPEED_DISTRIBUTION.v0_km_s, SSP30425_SPEED_DISTRIBUTION.v3_km_s
     edges = np.append(np.arange(lo, hi, step_km_s), hi)
     return 0.5 * (edges[:-1] + edges[1:]), np.asarray(ssp30425_speed_bins(edges))
+
+
+def ssp30425_speed_nodes(nodes_per_piece: tuple[int, int, int] = (3, 6, 2)) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre speed nodes [km/s] and weights (summing to 1) of the SSP 30425
+    distribution, per piece of its piecewise definition.
+
+    The two flat pieces (11.1-16.3 and 55-72.2 km/s) use nodes in v, the power-law piece
+    (16.3-55 km/s) nodes in ln v, where ``n(v) v`` varies only exponentially. Integrands
+    that are smooth in speed within each piece (relative speed, focusing, fractions above
+    a ballistic limit) then converge much faster than with uniform bins: 11 nodes give
+    a radiator's meteoroid count within 0.03 % of 0.25 km/s bins, 2 km/s bins are 0.5 %
+    off (measured for the Soyuz MS-22 radiator at 415 km).
+    """
+    p = SSP30425_SPEED_DISTRIBUTION
+    pieces = ((p.v0_km_s, p.v1_km_s, False), (p.v1_km_s, p.v2_km_s, True), (p.v2_km_s, p.v3_km_s, False))
+    speeds, weights = [], []
+    for (a, b, in_log), n in zip(pieces, nodes_per_piece):
+        if int(n) < 1:
+            raise ValueError(f"need at least one speed node per piece, got {nodes_per_piece!r}")
+        x, wx = np.polynomial.legendre.leggauss(int(n))
+        if in_log:
+            la, lb = np.log(a), np.log(b)
+            v = np.exp(0.5 * (lb - la) * x + 0.5 * (lb + la))
+            w = 0.5 * (lb - la) * wx * v
+        else:
+            v = 0.5 * (b - a) * x + 0.5 * (b + a)
+            w = 0.5 * (b - a) * wx
+        speeds.append(v)
+        weights.append(w * np.asarray(ssp30425_speed_distribution(v)))
+    weights = np.concatenate(weights)
+    return np.concatenate(speeds), weights / weights.sum()
 
 
 def mean_focusing_near_earth(r_km: float, speeds_km_s: np.ndarray, weights: np.ndarray) -> float:
@@ -106,6 +139,7 @@ def sporadic_meteoroid_bundles(
     *,
     n_directions: int = DEFAULT_DIRECTIONS,
     speed_step_km_s: float = _SPEED_STEP_KM_S,
+    speed_nodes: tuple[int, int, int] | None = None,
     earth_shielding: bool = True,
     source: str = "meteoroids",
 ) -> FluxBundles:
@@ -121,7 +155,10 @@ def sporadic_meteoroid_bundles(
     n_directions : int
         Geocentric directions of the quadrature.
     speed_step_km_s : float
-        Width of the speed bins [km/s].
+        Width of uniform speed bins [km/s] (used when ``speed_nodes`` is None).
+    speed_nodes : tuple of int, optional
+        Gauss-Legendre nodes per piece of the speed distribution
+        (:func:`ssp30425_speed_nodes`), instead of uniform bins.
     earth_shielding : bool
         Block directions arriving from inside the Earth + 100 km disk.
     source : str
@@ -138,7 +175,10 @@ def sporadic_meteoroid_bundles(
     if v_sc_lvlh_km_s is None:
         v_sc_lvlh_km_s = np.array([np.sqrt(ECSS_NEAR_EARTH.mu_km3_s2 / r_km), 0.0, 0.0])
     v_sc = np.asarray(v_sc_lvlh_km_s, dtype=np.float64)
-    speeds, weights = ssp30425_speed_grid(speed_step_km_s)
+    if speed_nodes is None:
+        speeds, weights = ssp30425_speed_grid(speed_step_km_s)
+    else:
+        speeds, weights = ssp30425_speed_nodes(speed_nodes)
     focusing = mean_focusing_near_earth(r_km, speeds, weights)
     flux_random_plate = float(grun_1985_flux(GRUN_1985.mass_min_g)) * focusing
 
