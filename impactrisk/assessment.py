@@ -1,38 +1,51 @@
-"""Expected failures of one module over a window: the orbit, the environment, the
-module's surfaces and ballistic limits, its stays at the station and the attitude,
-integrated day by day into a :class:`~impactrisk.results.RiskResult`.
+"""Expected failures of modules over a window: the orbit, the environment, each module's
+surfaces and ballistic limits, its stays at the station and the attitude, integrated
+into a :class:`~impactrisk.results.RiskResult` per module.
 
-No file or network I/O: the module arrives as a :class:`ModuleModel` (surfaces in its
-own frame and its stays), the orbit as an :class:`~impactrisk.elements.Orbit`, the
+The orbit is propagated once over the window (in chunks, only where some module is
+exposed); the environment of each chunk (:func:`~impactrisk.environment.model.environment_exposure`)
+is computed once and shared by every module; each module weights the responses of its
+oriented surfaces to the environment's patterns (:mod:`impactrisk.risk`, cached in a
+:class:`~impactrisk.risk.ResponseCache`) by the samples during which it was exposed.
+
+No file or network I/O: modules arrive as :class:`ModuleModel` (surfaces in their own
+frame and their stays), the orbit as an :class:`~impactrisk.elements.Orbit`, the
 environment tables as :class:`~impactrisk.environment.model.EnvironmentInputs`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
 from impactrisk.elements import Orbit
+from impactrisk.environment.model import GROUPS, EnvironmentConfig, EnvironmentInputs, environment_exposure
 from impactrisk.ephemeris import Staleness
-from impactrisk.geometry import impact_cosine
-from impactrisk.environment.model import EnvironmentConfig, EnvironmentInputs, SourceTerm, environment_terms
+from impactrisk.errors import InputError
+from impactrisk.geometry import TEA_SEGMENT, AttitudeSegment, AttitudeTimeline
 from impactrisk.propagation import (
     DEFAULT_STALE_THRESHOLD_DAYS,
     DEFAULT_STALE_WARN_DAYS,
     iter_ephemeris,
     warn_if_stale,
 )
-from impactrisk.risk import DEFAULT_SPEED_EDGES_KM_S, FractionTable, ImpactTally, integrate_impacts
+from impactrisk.risk import (
+    DEFAULT_SPEED_EDGES_KM_S,
+    OrientedElements,
+    Responder,
+    ResponseCache,
+    integrate_exposure,
+)
 from impactrisk.timegrid import TimeGrid, datetime_to_jd, format_utc, jd_to_datetime, parse_utc
 
-__all__ = ["DEFAULT_ATTITUDE_YPR_DEG", "ModuleModel", "Stay", "assess_module", "NOT_MODELLED"]
+__all__ = ["DEFAULT_ATTITUDE_YPR_DEG", "ModuleModel", "NOT_MODELLED", "Stay", "assess_module", "assess_modules"]
 
 #: +XVV torque-equilibrium attitude, yaw/pitch/roll from LVLH [deg]: "a typical TEA as
 #: the station coasts is YPR -4, -3, 0" (NASA, The International Space Station:
 #: Operating an Outpost in the New Frontier, ch. 7; events.md §3.2).
-DEFAULT_ATTITUDE_YPR_DEG = (-4.0, -3.0, 0.0)
+DEFAULT_ATTITUDE_YPR_DEG = TEA_SEGMENT.ypr_deg
 #: Plain statements every result carries.
 NOT_MODELLED = (
     "Shadowing by the station's other modules, arrays and radiators is not modelled: every "
@@ -80,62 +93,65 @@ class ModuleModel:
     description: str = ""
 
 
-class _Integrals:
-    """Integrals of source terms against element groups.
-
-    The fraction above each ballistic limit is tabulated once per spectrum and limit
-    (:class:`~impactrisk.risk.FractionTable`); integrals of keyed terms (whose bundles
-    depend only on the key, up to the factor ``key_scale``) are computed once per key,
-    element group and orientation and scaled by ``key_scale`` times the exposure.
-    """
-
-    def __init__(self) -> None:
-        self.cache: dict = {}
-        self.tables: dict = {}
-
-    def table(self, spectrum, d_crit: Callable, limit_tag) -> FractionTable:
-        key = (spectrum.name, spectrum.bands, limit_tag)
-        table = self.tables.get(key)
-        if table is None:
-            table = self.tables[key] = FractionTable(spectrum, d_crit)
-        return table
-
-    def projected(self, term: SourceTerm, surfaces, elements: np.ndarray, tag: tuple) -> float:
-        """sum_b f_b t_b sum_e A_e cos_be: particles above the reference size hitting the elements."""
-        walls = None if surfaces.wall_normals_body is None else surfaces.wall_normals_body[elements]
-
-        def fluence(bundles, exposure):
-            cosine = impact_cosine(bundles.u_lvlh, surfaces.normals_body[elements], walls)
-            return float((bundles.flux_m2_yr * exposure) @ (cosine @ surfaces.area_m2[elements]))
-
-        if term.key is None:
-            return fluence(term.bundles, term.exposure_yr)
-        key = (term.key, tag)
-        unit = self.cache.get(key)
-        if unit is None:
-            unit = self.cache[key] = fluence(term.bundles.scaled(1.0 / term.key_scale), 1.0)
-        return unit * term.key_scale * float(term.exposure_yr[0])
-
-    def __call__(self, term: SourceTerm, surfaces, elements: np.ndarray,
-                 d_crit: Callable, tag: tuple) -> ImpactTally:
-        normals = surfaces.normals_body[elements]
-        areas = surfaces.area_m2[elements]
-        walls = None if surfaces.wall_normals_body is None else surfaces.wall_normals_body[elements]
-        table = self.table(term.spectrum, d_crit, tag[1:])
-        if term.key is None:
-            return integrate_impacts(term.bundles, term.spectrum, normals, areas, d_crit, term.exposure_yr,
-                                     wall_normals_lvlh=walls, fraction_table=table)
-        key = (term.key, term.spectrum.name, tag)
-        unit = self.cache.get(key)
-        if unit is None:
-            unit = integrate_impacts(term.bundles.scaled(1.0 / term.key_scale), term.spectrum, normals, areas,
-                                     d_crit, 1.0, wall_normals_lvlh=walls, fraction_table=table)
-            self.cache[key] = unit
-        return unit.scaled(term.key_scale * float(term.exposure_yr[0]))
+def _attitude_timeline(attitude) -> AttitudeTimeline:
+    if isinstance(attitude, AttitudeTimeline):
+        return attitude
+    ypr = tuple(float(a) for a in attitude)
+    if len(ypr) != 3:
+        raise InputError(f"attitude must be (yaw, pitch, roll) in degrees or an AttitudeTimeline, got {attitude!r}")
+    if ypr == TEA_SEGMENT.ypr_deg:
+        return AttitudeTimeline()
+    return AttitudeTimeline(default=AttitudeSegment(-np.inf, np.inf, *ypr, source="given by the user"))
 
 
-def assess_module(
-    module: ModuleModel,
+@dataclass
+class _Segment:
+    """A piece of a module's exposure with one orientation (stay x attitude segment)."""
+
+    start_jd: float
+    end_jd: float
+    limit: Responder
+    hole: Responder | None
+
+
+@dataclass
+class _Tally:
+    """What one module accumulates over the chunks of a window."""
+
+    module: ModuleModel
+    segments: list[_Segment]
+    exposure_rows: list[dict]
+    n_surf: int
+    n_days: int
+    n_sizes: int
+    n_bins: int
+    n_source: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    staleness: list = field(default_factory=list)
+    epochs: set = field(default_factory=set)
+
+    def __post_init__(self):
+        g = len(GROUPS)
+        self.daily = np.zeros((g, self.n_days))
+        self.daily_surface = np.zeros((self.n_days, self.n_surf))
+        self.speed = np.zeros((g, self.n_bins))
+        self.arrival = np.zeros((g, 3))
+        self.above = np.zeros(self.n_sizes)
+        self.hole_n = 0.0
+
+
+def _merge_intervals(intervals: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[list[float]] = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def assess_modules(
+    modules: Sequence[ModuleModel],
     orbit: Orbit,
     inputs: EnvironmentInputs,
     start,
@@ -144,7 +160,7 @@ def assess_module(
     criterion: str = "leak",
     config: EnvironmentConfig = EnvironmentConfig(),
     step_s: float = 60.0,
-    attitude_ypr_deg: tuple[float, float, float] = DEFAULT_ATTITUDE_YPR_DEG,
+    attitude=DEFAULT_ATTITUDE_YPR_DEG,
     sizes_mm=(0.1, 0.8, 1.0),
     hole_mm: float | None = None,
     select: str = "nearest",
@@ -152,118 +168,166 @@ def assess_module(
     stale_threshold_days: float = DEFAULT_STALE_THRESHOLD_DAYS,
     stale_warn_days: float = DEFAULT_STALE_WARN_DAYS,
     version: str = "",
-    groups: tuple[str, ...] = ("meteoroid", "shower", "debris"),
-):
-    """Expected failures of ``module`` between ``start`` and ``end``.
+    groups: tuple[str, ...] = GROUPS,
+    cache: ResponseCache | None = None,
+) -> list:
+    """Expected failures of each of ``modules`` between ``start`` and ``end``.
 
-    ``groups`` limits the sources evaluated (e.g. ``("debris",)`` for a second debris
-    model in an uncertainty band).
+    Parameters
+    ----------
+    modules : sequence of ModuleModel
+        The modules; each is counted only while one of its stays is in the window.
+    orbit, inputs, config
+        The station's orbit, the environment tables and model choices.
+    start, end : str or datetime
+        Window (UTC).
+    criterion : str
+        Label of the failure criterion the modules' shields were built for.
+    step_s : float
+        Time step [s].
+    attitude : (yaw, pitch, roll) or AttitudeTimeline
+        Station attitude from LVLH [deg], constant or piecewise.
+    sizes_mm : sequence of float
+        Particle sizes for "impacts above" on the vulnerable surfaces [mm].
+    hole_mm : float, optional
+        With a hole criterion: the hole diameter whose bracket is reported [mm].
+    groups : tuple of str
+        Source groups to evaluate (e.g. ``("debris",)`` for a second debris model).
+    cache : ResponseCache, optional
+        Responses kept across calls (a new one per call if None).
 
-    The window is cut into UTC days and intersected with the module's stays; for each
-    piece the orbit is propagated, the environment evaluated and every source integrated
-    against the module's surfaces, rotated vehicle -> station body (port, clocking) ->
-    LVLH (attitude). Returns a :class:`~impactrisk.results.RiskResult`.
+    Returns
+    -------
+    list of RiskResult
+        One per module, in order.
     """
     from impactrisk.geometry import lvlh_to_body
-    from impactrisk.results import RiskResult
 
+    cache = ResponseCache() if cache is None else cache
+    timeline = _attitude_timeline(attitude)
     t0, t1 = parse_utc(start, what="start"), parse_utc(end, what="end")
     jd0, jd1 = sum(datetime_to_jd(t0)), sum(datetime_to_jd(t1))
-    surfaces = module.surfaces
-    n_surf = len(surfaces.surfaces)
-    vulnerable = np.array([role == "vulnerable" for role in surfaces.role])
-    element_vulnerable = vulnerable[surfaces.element_surface]
-    body_to_lvlh = lvlh_to_body(*attitude_ypr_deg).T
-    edges = DEFAULT_SPEED_EDGES_KM_S
-    sizes_cm = np.asarray(sizes_mm, dtype=float) / 10.0
-    all_groups = ("meteoroid", "shower", "debris")
+    if not jd1 > jd0:
+        raise InputError(f"end {format_utc(t1)} is not after start {format_utc(t0)}; expected start < end")
     day0 = np.floor(jd0 - 0.5) + 0.5
     n_days = int(np.ceil(jd1 - day0 - 1e-12))
+    edges = DEFAULT_SPEED_EDGES_KM_S
+    sizes_cm = np.asarray(sizes_mm, dtype=float) / 10.0
 
-    integrals = _Integrals()
-    n_source: dict[str, np.ndarray] = {}
-    meta: dict[str, tuple[str, str]] = {}
-    daily = np.zeros((len(all_groups), n_days))
-    speed = np.zeros((len(all_groups), len(edges) - 1))
-    arrival = np.zeros((len(all_groups), 3))
-    above = np.zeros(len(sizes_cm))
-    hole_n = 0.0
-    staleness_parts: list[Staleness] = []
-    epochs_used: set[int] = set()
-    exposure_rows = []
-    shield_elements = [np.flatnonzero(surfaces.element_shield == k) for k in range(len(surfaces.shields))]
-    vulnerable_elements = np.flatnonzero(element_vulnerable)
-
-    for stay in module.stays:
-        a = max(jd0, stay.start_jd)
-        b = min(jd1, stay.end_jd if stay.end_jd is not None else jd1)
-        if b <= a:
-            continue
-        exposure_rows.append({
-            "port": stay.port, "start": format_utc(jd_to_datetime(a)), "end": format_utc(jd_to_datetime(b)),
-            "days": round(b - a, 4), "source": stay.source, "uncertain": stay.uncertain,
-            "optional": stay.optional, "note": stay.note,
-        })
-        rotation = body_to_lvlh @ np.asarray(stay.vehicle_to_body)
-        oriented = surfaces.rotated(rotation)
-        orientation = rotation.round(12).tobytes()
-        for day in range(n_days):
-            p0, p1 = max(a, day0 + day), min(b, day0 + day + 1.0)
-            if p1 - p0 <= 1e-9:
+    tallies: list[_Tally] = []
+    for module in modules:
+        surfaces = module.surfaces
+        vulnerable = np.array([role == "vulnerable" for role in surfaces.role])[surfaces.element_surface]
+        segments, rows = [], []
+        elements_by_rotation: dict[bytes, OrientedElements] = {}
+        for stay in module.stays:
+            a = max(jd0, stay.start_jd)
+            b = min(jd1, stay.end_jd if stay.end_jd is not None else jd1)
+            if b <= a:
                 continue
-            whole = np.floor(p0 - 0.5) + 0.5
-            duration_s = (p1 - p0) * 86400.0
-            grid = TimeGrid(whole, p0 - whole, duration_s, min(step_s, duration_s))
-            for eph in iter_ephemeris(orbit, grid, select=select, allow_extrapolation=allow_extrapolation):
-                staleness_parts.append(eph.staleness(stale_threshold_days))
-                epochs_used.update(np.unique(eph.set_index).tolist())
-                for term in environment_terms(eph, inputs, config):
-                    if term.group not in groups:
-                        continue
-                    g = all_groups.index(term.group)
-                    per_surface = n_source.setdefault(term.name, np.zeros(n_surf))
-                    meta.setdefault(term.name, (term.group, term.model))
-                    for k, elements in enumerate(shield_elements):
-                        if elements.size == 0:
-                            continue
-                        tally = integrals(term, oriented, elements, surfaces.shields[k].d_crit_cm,
-                                          (orientation, "shield", k))
-                        per_surface += np.bincount(surfaces.element_surface[elements],
-                                                   weights=tally.n_above_limit, minlength=n_surf)
-                        vuln = element_vulnerable[elements]
-                        if vuln.any():
-                            daily[g, day] += float(tally.n_above_limit[vuln].sum())
-                            speed[g] += tally.speed_distribution[vuln].sum(axis=0)
-                            w = tally.n_above_limit[vuln]
-                            good = np.isfinite(tally.arrival_lvlh[vuln]).all(axis=1)
-                            arrival[g] += (w[good, None] * tally.arrival_lvlh[vuln][good]).sum(axis=0)
-                        if hole_mm is not None and vuln.any():
-                            hole = integrals(term, oriented, elements[vuln],
-                                             surfaces.shields[k].with_min_diameter(hole_mm / 10.0).d_crit_cm,
-                                             (orientation, "hole", k, hole_mm))
-                            hole_n += float(hole.n_above_limit.sum())
-                    if vulnerable_elements.size:
-                        # Impacts above fixed sizes: the fraction does not depend on the
-                        # impact, so one projected fluence serves every size.
-                        fluence = integrals.projected(term, oriented, vulnerable_elements,
-                                                      (orientation, "projected"))
-                        above += fluence * term.spectrum.fraction_above(
-                            [sizes_cm] * len(term.spectrum.bands))
+            rows.append({
+                "port": stay.port, "start": format_utc(jd_to_datetime(a)), "end": format_utc(jd_to_datetime(b)),
+                "days": round(b - a, 4), "source": stay.source, "uncertain": stay.uncertain,
+                "optional": stay.optional, "note": stay.note,
+            })
+            for seg in timeline.segments_between(a, b):
+                rotation = lvlh_to_body(*seg.ypr_deg).T @ np.asarray(stay.vehicle_to_body)
+                key = rotation.round(12).tobytes()
+                elements = elements_by_rotation.get(key)
+                if elements is None:
+                    elements = elements_by_rotation[key] = OrientedElements.from_surface_set(surfaces, rotation)
+                limit = Responder(elements, cache=cache, speed_edges_km_s=edges)
+                hole = None
+                if hole_mm is not None:
+                    # The "hole as wide as the particle" end of the bracket: only the
+                    # vulnerable elements, each shield floored at the hole size.
+                    shields_vulnerable = set(surfaces.element_shield[vulnerable].tolist())
+                    limits = tuple(s.with_min_diameter(hole_mm / 10.0) if k in shields_vulnerable else None
+                                   for k, s in enumerate(surfaces.shields))
+                    hole = Responder(elements, limits, cache=cache, speed_edges_km_s=edges)
+                segments.append(_Segment(seg.start_jd, seg.end_jd, limit, hole))
+        tallies.append(_Tally(module, segments, rows, len(surfaces.surfaces), n_days, len(sizes_cm), len(edges) - 1))
 
-    if not exposure_rows:
-        staleness = None
-    else:
-        staleness = Staleness.merge(staleness_parts)
-        warn_if_stale(staleness, stale_warn_days, orbit.source)
-    n_expected = float(daily.sum())
+    intervals = _merge_intervals([(s.start_jd, s.end_jd) for t in tallies for s in t.segments])
+    for a, b in intervals:
+        whole = np.floor(a - 0.5) + 0.5
+        duration_s = (b - a) * 86400.0
+        grid = TimeGrid(whole, a - whole, duration_s, min(step_s, duration_s))
+        for eph in iter_ephemeris(orbit, grid, select=select, allow_extrapolation=allow_extrapolation):
+            jd = eph.jd_utc
+            day = np.clip(np.floor(jd - day0).astype(np.int64), 0, n_days - 1)
+            exposures = None
+            for tally in tallies:
+                in_module = np.zeros(len(jd), dtype=bool)
+                pieces = []
+                for seg in tally.segments:
+                    mask = (jd >= seg.start_jd) & (jd < seg.end_jd)
+                    if mask.any():
+                        in_module |= mask
+                        pieces.append((seg, mask))
+                if not pieces:
+                    continue
+                if exposures is None:
+                    exposures = environment_exposure(eph, inputs, config, groups)
+                tally.staleness.append(eph.staleness(stale_threshold_days, in_module))
+                tally.epochs.update(np.unique(eph.set_index[in_module]).tolist())
+                for seg, mask in pieces:
+                    for exposure in exposures:
+                        _accumulate(tally, seg, exposure.restricted(mask), day, sizes_cm)
+
+    results = []
+    for tally in tallies:
+        if tally.staleness:
+            staleness = Staleness.merge(tally.staleness)
+            warn_if_stale(staleness, stale_warn_days, orbit.source)
+        else:
+            staleness = None
+        results.append(_result(tally, orbit, criterion, hole_mm, t0, t1, day0, sizes_mm, config, timeline,
+                               step_s, version, staleness))
+    return results
+
+
+def _accumulate(tally: _Tally, seg: _Segment, exposure, day: np.ndarray, sizes_cm: np.ndarray) -> None:
+    if len(exposure.sample) == 0:
+        return
+    module = tally.module
+    surfaces = module.surfaces
+    vulnerable = np.array([role == "vulnerable" for role in surfaces.role])
+    g = GROUPS.index(exposure.group)
+    name = exposure.name
+    tally.meta.setdefault(name, (exposure.group, set()))[1].add(exposure.family.model)
+    result = integrate_exposure(seg.limit, exposure, day, tally.n_days)
+    per_surface = result.n_by_bin.sum(axis=0)
+    tally.n_source[name] = tally.n_source.get(name, 0.0) + per_surface
+    tally.daily[g] += result.n_by_bin[:, vulnerable].sum(axis=1)
+    tally.daily_surface += result.n_by_bin
+    tally.speed[g] += result.speed[vulnerable].sum(axis=0)
+    tally.arrival[g] += result.arrival[vulnerable].sum(axis=0)
+    spectrum = exposure.family.spectrum
+    tally.above += float(result.projected[vulnerable].sum()) * spectrum.fraction_above(
+        [sizes_cm] * len(spectrum.bands))
+    if seg.hole is not None:
+        tally.hole_n += float(integrate_exposure(seg.hole, exposure, day, tally.n_days).n_by_bin.sum())
+
+
+def _result(tally: _Tally, orbit: Orbit, criterion, hole_mm, t0, t1, day0, sizes_mm, config, timeline,
+            step_s, version, staleness):
+    from impactrisk.results import RiskResult
+
+    module = tally.module
+    surfaces = module.surfaces
+    n_surf = tally.n_surf
+    vulnerable = np.array([role == "vulnerable" for role in surfaces.role])
+    edges = DEFAULT_SPEED_EDGES_KM_S
+    n_expected = float(tally.daily.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         centres = 0.5 * (edges[:-1] + edges[1:])
-        mean_speed = (speed @ centres) / speed.sum(axis=1)
-        norm = np.linalg.norm(arrival, axis=1, keepdims=True)
-        mean_arrival = np.where(norm > 0, arrival / norm, np.nan)
-    surface_rows = []
-    n_all = np.sum(list(n_source.values()), axis=0) if n_source else np.zeros(n_surf)
+        mean_speed = (tally.speed @ centres) / tally.speed.sum(axis=1)
+        norm = np.linalg.norm(tally.arrival, axis=1, keepdims=True)
+        mean_arrival = np.where(norm > 0, tally.arrival / norm, np.nan)
+    n_all = np.sum(list(tally.n_source.values()), axis=0) if tally.n_source else np.zeros(n_surf)
     area_by_surface = np.bincount(surfaces.element_surface, weights=surfaces.area_m2, minlength=n_surf)
+    surface_rows = []
     for s, name in enumerate(surfaces.surfaces):
         shields = sorted({int(k) for k in surfaces.element_shield[surfaces.element_surface == s]})
         surface_rows.append({
@@ -272,37 +336,44 @@ def assess_module(
             "shield": "; ".join(surfaces.shields[k].description for k in shields),
             "n": float(n_all[s]),
         })
-    days = [format_utc(jd_to_datetime(day0 + d))[:10] for d in range(n_days)]
-    epochs = sorted(epochs_used)
+    days = [format_utc(jd_to_datetime(day0 + d))[:10] for d in range(tally.n_days)]
+    epochs = sorted(tally.epochs)
+    attitude = [{"start": None if not np.isfinite(s.start_jd) else format_utc(jd_to_datetime(s.start_jd)),
+                 "end": None if not np.isfinite(s.end_jd) else format_utc(jd_to_datetime(s.end_jd)),
+                 "ypr_deg": list(s.ypr_deg), "source": s.source}
+                for s in timeline.segments]
     return RiskResult(
         module=module.name,
         vehicle=module.vehicle,
         criterion=criterion if hole_mm is None else f"hole>={hole_mm:g}mm",
         start=format_utc(t0),
         end=format_utc(t1),
-        exposure=exposure_rows,
+        exposure=tally.exposure_rows,
         n_expected=n_expected,
-        n_by_source={name: {"group": meta[name][0], "model": meta[name][1],
+        n_by_source={name: {"group": tally.meta[name][0], "model": "; ".join(sorted(tally.meta[name][1])),
                             "n": float(np.sum(n[vulnerable])),
                             "n_by_surface": {surfaces.surfaces[s]: float(n[s]) for s in range(n_surf)}}
-                     for name, n in n_source.items()},
-        n_by_group={g: float(daily[i].sum()) for i, g in enumerate(all_groups)},
+                     for name, n in tally.n_source.items()},
+        n_by_group={g: float(tally.daily[i].sum()) for i, g in enumerate(GROUPS)},
         surfaces=surface_rows,
-        daily={"date": days, "n_by_group": {g: daily[i] for i, g in enumerate(all_groups)}},
-        penetrators={"speed_edges_km_s": edges, "by_group": {g: speed[i] for i, g in enumerate(all_groups)},
-                     "mean_speed_km_s": {g: mean_speed[i] for i, g in enumerate(all_groups)},
-                     "mean_arrival_lvlh": {g: mean_arrival[i] for i, g in enumerate(all_groups)}},
-        impacts_above={"sizes_mm": list(sizes_mm), "n": above},
+        daily={"date": days, "n_by_group": {g: tally.daily[i] for i, g in enumerate(GROUPS)},
+               "n_by_surface": {surfaces.surfaces[s]: tally.daily_surface[:, s] for s in range(n_surf)}},
+        penetrators={"speed_edges_km_s": edges, "by_group": {g: tally.speed[i] for i, g in enumerate(GROUPS)},
+                     "mean_speed_km_s": {g: mean_speed[i] for i, g in enumerate(GROUPS)},
+                     "mean_arrival_lvlh": {g: mean_arrival[i] for i, g in enumerate(GROUPS)}},
+        impacts_above={"sizes_mm": list(sizes_mm), "n": tally.above},
         hole_bracket=None if hole_mm is None else {
-            "hole_mm": hole_mm, "every_perforation": n_expected, "hole_equals_particle": hole_n,
+            "hole_mm": hole_mm, "every_perforation": n_expected, "hole_equals_particle": tally.hole_n,
             "note": "no validated thin-wall hole-size law exists near the perforation threshold; "
                     "the two ends bracket the answer (physics brief appendix A1)"},
         assumptions=list(module.assumptions),
         models={
-            "environment": {name: meta[name][1] for name in n_source},
+            "environment": {name: "; ".join(sorted(tally.meta[name][1])) for name in tally.n_source},
             "config": dict(config.__dict__),
             "ballistic_limits": [s.description for s in surfaces.shields],
-            "attitude_ypr_deg": list(attitude_ypr_deg),
+            "attitude_ypr_deg": list(timeline.default.ypr_deg),
+            "attitude_default_source": timeline.default.source,
+            "attitude_segments": attitude,
             "step_s": step_s,
         },
         orbit={
@@ -319,3 +390,8 @@ def assess_module(
         module_hash=module.content_hash,
         event=module.event,
     )
+
+
+def assess_module(module: ModuleModel, orbit: Orbit, inputs: EnvironmentInputs, start, end, **kwargs):
+    """Expected failures of one module (see :func:`assess_modules`); a RiskResult."""
+    return assess_modules([module], orbit, inputs, start, end, **kwargs)[0]

@@ -1,6 +1,8 @@
-"""The orchestrator: orbit -> ephemeris (in chunks) -> environment source terms ->
-fluxes and impacts. No file or network I/O here: tables and orbits come in as
-objects (:mod:`impactrisk.api` resolves the packaged defaults)."""
+"""The orchestrator of window flux summaries: orbit -> ephemeris (in chunks) ->
+environment exposures -> fluxes on the faces of an LVLH cube. (Risk assessments of
+modules are orchestrated by :mod:`impactrisk.assessment`.) No file or network I/O
+here: tables and orbits come in as objects (:mod:`impactrisk.api` resolves the
+packaged defaults)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import numpy as np
 from impactrisk.constants import SECONDS_PER_YEAR
 from impactrisk.elements import Orbit
 from impactrisk.ephemeris import Staleness
-from impactrisk.environment.model import EnvironmentConfig, EnvironmentInputs, environment_terms
+from impactrisk.environment.model import GROUPS, EnvironmentConfig, EnvironmentInputs, environment_exposure
 from impactrisk.propagation import (
     DEFAULT_CHUNK_SAMPLES,
     DEFAULT_STALE_THRESHOLD_DAYS,
@@ -19,6 +21,7 @@ from impactrisk.propagation import (
     iter_ephemeris,
     warn_if_stale,
 )
+from impactrisk.risk import OrientedElements, Responder, ResponseCache, integrate_exposure
 from impactrisk.timegrid import TimeGrid, format_utc
 
 __all__ = ["FACES", "FluxSummary", "flux_summary"]
@@ -92,42 +95,47 @@ def flux_summary(
     *,
     sizes_cm,
     config: EnvironmentConfig = EnvironmentConfig(),
-    groups: tuple[str, ...] = ("meteoroid", "shower", "debris"),
+    groups: tuple[str, ...] = GROUPS,
     select: str = "nearest",
     allow_extrapolation: bool = False,
     stale_threshold_days: float = DEFAULT_STALE_THRESHOLD_DAYS,
     stale_warn_days: float = DEFAULT_STALE_WARN_DAYS,
     chunk_samples: int = DEFAULT_CHUNK_SAMPLES,
+    cache: ResponseCache | None = None,
 ) -> FluxSummary:
-    """Average fluxes of every source over a window (chunk by chunk, bounded memory)."""
+    """Average fluxes of every source over a window (chunk by chunk, bounded memory).
+
+    The faces of an LVLH cube respond to each environment pattern once (kept in
+    ``cache``); the samples then only weight those responses.
+    """
     sizes = np.atleast_1d(np.asarray(sizes_cm, dtype=float))
     if np.any(~(sizes > 0)):
         raise ValueError("sizes must be positive")
     normals = np.array(list(FACES.values()))
+    cube = Responder(OrientedElements.from_arrays(normals, 1.0, np.arange(len(normals)), tuple(FACES)), (),
+                     cache=ResponseCache() if cache is None else cache)
     acc: dict = {}
     parts: list[Staleness] = []
     for eph in iter_ephemeris(orbit, grid, select=select, chunk_samples=chunk_samples,
                               allow_extrapolation=allow_extrapolation):
         parts.append(eph.staleness(stale_threshold_days))
-        for term in environment_terms(eph, inputs, config):
-            if term.group not in groups:
-                continue
-            b = term.bundles
-            w = b.flux_m2_yr * term.exposure_yr
-            cosine = np.clip(-(b.u_lvlh @ normals.T), 0.0, None)
-            fraction = term.spectrum.fraction_above([sizes] * len(term.spectrum.bands))
-            face_w = w @ cosine
-            entry = acc.setdefault(term.name, {
-                "group": term.group, "model": term.model,
+        one_bin = np.zeros(len(eph), dtype=np.int64)
+        for exposure in environment_exposure(eph, inputs, config, groups):
+            tally = integrate_exposure(cube, exposure, one_bin, 1)
+            spectrum = exposure.family.spectrum
+            fraction = spectrum.fraction_above([sizes] * len(spectrum.bands))
+            entry = acc.setdefault(exposure.name, {
+                "group": exposure.group, "model": set(),
                 "face": np.zeros((len(sizes), len(normals))), "xs": np.zeros(len(sizes)),
                 "w": 0.0, "wv": 0.0, "face_w": np.zeros(len(normals)), "face_wv": np.zeros(len(normals)),
             })
-            entry["face"] += fraction[:, None] * face_w[None, :]
-            entry["xs"] += fraction * float(np.sum(w))
-            entry["w"] += float(np.sum(w))
-            entry["wv"] += float(np.sum(w * b.v_km_s))
-            entry["face_w"] += face_w
-            entry["face_wv"] += (w * b.v_km_s) @ cosine
+            entry["model"].add(exposure.family.model)
+            entry["face"] += fraction[:, None] * tally.projected[None, :]
+            entry["xs"] += fraction * tally.flux
+            entry["w"] += tally.flux
+            entry["wv"] += tally.flux_v
+            entry["face_w"] += tally.projected
+            entry["face_wv"] += tally.projected_v
     staleness = Staleness.merge(parts)
     warn_if_stale(staleness, stale_warn_days, orbit.source)
     duration_yr = grid.duration_s / SECONDS_PER_YEAR
@@ -138,7 +146,7 @@ def flux_summary(
             face_speed = e["face_wv"] / e["face_w"]
         summary.sources[name] = {
             "group": e["group"],
-            "model": e["model"],
+            "model": "; ".join(sorted(e["model"])),
             "face_m2_yr": e["face"] / duration_yr,
             "cross_sectional_m2_yr": e["xs"] / duration_yr,
             "random_plate_m2_yr": 0.25 * e["xs"] / duration_yr,

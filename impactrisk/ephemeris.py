@@ -287,19 +287,21 @@ class Ephemeris:
         return self.to_lvlh(self.sun_teme_unit)
 
     # ------------------------------------------------------------ staleness
-    def staleness(self, threshold_days: float = 3.0) -> Staleness:
-        """Summarise the epoch ages of this ephemeris (see :class:`Staleness`)."""
-        total = float(np.sum(self.weight_s))
-        age = np.abs(self.epoch_age_days)
-        if len(self) == 0 or np.all(np.isnan(age)):
+    def staleness(self, threshold_days: float = 3.0, mask: np.ndarray | None = None) -> Staleness:
+        """Summarise the epoch ages of this ephemeris (see :class:`Staleness`), or of
+        the samples selected by the boolean ``mask``."""
+        keep = slice(None) if mask is None else np.asarray(mask, dtype=bool)
+        w = self.weight_s[keep]
+        age = np.abs(self.epoch_age_days[keep])
+        total = float(np.sum(w))
+        if len(w) == 0 or np.all(np.isnan(age)):
             return Staleness(False, np.nan, np.nan, threshold_days, np.nan, np.nan, total)
-        w = self.weight_s
         return Staleness(
             True,
             float(np.nanmax(age)),
             float(np.sum(w * age) / total),
             threshold_days,
             float(np.sum(w * (age > threshold_days)) / total),
-            float(np.sum(w * self.outside_coverage) / total),
+            float(np.sum(w * self.outside_coverage[keep]) / total),
             total,
         )

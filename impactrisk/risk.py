@@ -14,19 +14,28 @@ exp(-N) (NASA/TM-2009-214785 eqs 2-1 to 2-3).
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
-from impactrisk.environment.directional import FluxBundles, SizeSpectrum
+from impactrisk.environment.directional import FluxBundles, PatternFamily, SizeSpectrum, SourceExposure
 from impactrisk.geometry import impact_cosine
 
 __all__ = [
     "DEFAULT_SPEED_EDGES_KM_S",
+    "ExposureTally",
     "FractionTable",
     "ImpactTally",
+    "OrientedElements",
+    "PatternResponse",
+    "Responder",
+    "ResponseCache",
+    "integrate_exposure",
     "integrate_impacts",
+    "pattern_response",
     "probability_no_penetration",
 ]
 
@@ -181,6 +190,35 @@ class FractionTable:
                       for rho in spectrum.densities_g_cm3]
             table = np.asarray(spectrum.fraction_above(d_crit), dtype=np.float64)
         self.table = np.nan_to_num(np.broadcast_to(table, (len(self.v_grid), n_cos)), nan=0.0)
+        # float32 (value, next value) pairs along the cosine axis, the last one repeated
+        # (for :meth:`pairs`).
+        padded = np.concatenate([self.table, self.table[:, -1:]], axis=1).astype(np.float32)
+        self._pairs32 = np.ascontiguousarray(np.stack([padded[:, :-1], padded[:, 1:]], axis=-1))
+
+    def pairs(self, v_km_s: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        """The fraction for every bundle (speeds ``(B,)``) and element (cosines ``(B, E)``
+        in [0, 1]): the same bilinear interpolation as calling the table, with the speed
+        step done once per bundle (one row of the table per bundle) so that only the
+        cosine step is done per pair. Returns float32 (B, E)."""
+        v = np.asarray(v_km_s, dtype=np.float64)
+        x = np.clip(v / self.v_step, 0.0, len(self.v_grid) - 1.000001)
+        i = x.astype(np.intp)
+        fx = (x - i).astype(np.float32)[:, None, None]
+        # Row of each bundle, as (value, next value) pairs packed in one complex64 so
+        # that one gather fetches both ends of the cosine interval.
+        rows = self._pairs32[i] * (np.float32(1.0) - fx) + self._pairs32[i + 1] * fx    # (B, C, 2)
+        packed = rows.view(np.complex64)[..., 0]                                         # (B, C)
+        n_cos = len(self.cos_grid)
+        y = np.asarray(cosine, dtype=np.float32) * np.float32(n_cos - 1)
+        index = y.astype(np.intp)              # cosines are >= 0: truncation is floor
+        y -= index
+        index += (np.arange(len(v), dtype=np.intp) * n_cos)[:, None]
+        ends = packed.ravel().take(index)
+        low = ends.real
+        high = ends.imag - low
+        high *= y
+        high += low
+        return high
 
     def __call__(self, v_km_s: np.ndarray, cosine: np.ndarray) -> np.ndarray:
         x = np.clip(np.asarray(v_km_s) / self.v_step, 0.0, len(self.v_grid) - 1.000001)
@@ -200,3 +238,325 @@ def probability_no_penetration(n_expected) -> np.ndarray:
     if np.any(n < 0):
         raise ValueError("expected numbers of penetrations cannot be negative")
     return np.exp(-n)
+
+
+# ---------------------------------------------------------------- pattern responses
+
+#: Bundles x elements per block of the pattern kernel: small enough for the (B, E)
+#: temporaries to stay in the processor cache.
+_PAIRS_PER_BLOCK = 1 << 16
+
+
+@dataclass(frozen=True, eq=False)
+class OrientedElements:
+    """The flat elements of a module in LVLH, grouped for the pattern kernel.
+
+    Attributes
+    ----------
+    normals_lvlh : numpy.ndarray
+        (E, 3) outward unit normals.
+    walls_lvlh : numpy.ndarray
+        (E, 3) normals of the walls the elements sit on; an element on no wall carries
+        its own normal here (the two visibility tests then coincide).
+    area_m2 : numpy.ndarray
+        (E,) areas [m^2].
+    surface : numpy.ndarray
+        (E,) surface index in ``[0, n_surfaces)``.
+    shield : numpy.ndarray
+        (E,) index into ``shields``.
+    shields : tuple
+        The shields (ballistic limits) of the elements.
+    surfaces : tuple of str
+        Surface names.
+    key : str
+        Digest of the geometry (normals, walls, areas, grouping); with the shields it
+        identifies the responses.
+    """
+
+    normals_lvlh: np.ndarray
+    walls_lvlh: np.ndarray
+    area_m2: np.ndarray
+    surface: np.ndarray
+    shield: np.ndarray
+    shields: tuple
+    surfaces: tuple
+    key: str
+
+    @property
+    def n_surfaces(self) -> int:
+        return len(self.surfaces)
+
+    @classmethod
+    def from_arrays(cls, normals_lvlh, area_m2, surface, surfaces, *, walls_lvlh=None, shield=None,
+                    shields=()) -> "OrientedElements":
+        """From plain arrays: ``(E, 3)`` normals, ``(E,)`` areas and surface indices,
+        surface names; optional ``(E, 3)`` wall normals (zero rows: none), ``(E,)`` shield
+        indices into ``shields``."""
+        normals = np.atleast_2d(np.asarray(normals_lvlh, dtype=np.float64))
+        n_el = len(normals)
+        walls = np.zeros((n_el, 3)) if walls_lvlh is None else np.asarray(walls_lvlh, dtype=np.float64)
+        has_wall = np.any(walls != 0.0, axis=1)
+        walls = np.where(has_wall[:, None], walls, normals)
+        area = np.broadcast_to(np.asarray(area_m2, dtype=np.float64), (n_el,)).copy()
+        surface = np.broadcast_to(np.asarray(surface, dtype=np.int64), (n_el,)).copy()
+        shield = np.zeros(n_el, dtype=np.int64) if shield is None else np.asarray(shield, dtype=np.int64)
+        # Elements of one shield side by side: the kernel then takes them as slices.
+        order = np.argsort(shield, kind="stable")
+        normals, walls, area, surface, shield = (a[order] for a in (normals, walls, area, surface, shield))
+        digest = hashlib.sha1()
+        for arr in (normals.round(12), walls.round(12), area, surface, shield):
+            digest.update(np.ascontiguousarray(arr).tobytes())
+        digest.update(repr(tuple(surfaces)).encode())
+        return cls(normals, walls, area, surface, shield, tuple(shields), tuple(surfaces), digest.hexdigest())
+
+    @classmethod
+    def from_surface_set(cls, surfaces, rotation: np.ndarray | None = None) -> "OrientedElements":
+        """From a :class:`impactrisk.geometry.SurfaceSet`, turned by ``rotation`` (vehicle
+        -> LVLH) if given."""
+        oriented = surfaces if rotation is None else surfaces.rotated(rotation)
+        return cls.from_arrays(oriented.normals_body, oriented.area_m2, oriented.element_surface,
+                               oriented.surfaces, walls_lvlh=oriented.wall_normals_body,
+                               shield=oriented.element_shield, shields=oriented.shields)
+
+
+@dataclass
+class PatternResponse:
+    """Response of a module to each pattern of a block, per unit weight.
+
+    Attributes (P patterns, S surfaces, V speed bins)
+    -------------------------------------------------
+    n : (P, S)
+        Expected particles above the ballistic limit per unit exposure [1/yr-unit].
+    speed : (P, S, V)
+        The same by relative speed bin.
+    arrival : (P, S, 3)
+        Sum of ``n`` times the arrival direction (-u, LVLH) (not normalised).
+    projected : (P, S)
+        Particles above the reference size hitting the surfaces, whatever their effect.
+    projected_v : (P, S)
+        ``projected`` times the relative speed [km/s] (for mean impact speeds).
+    flux, flux_v : (P,)
+        Cross-sectional flux of the pattern and the same times speed.
+    """
+
+    n: np.ndarray
+    speed: np.ndarray
+    arrival: np.ndarray
+    projected: np.ndarray
+    projected_v: np.ndarray
+    flux: np.ndarray
+    flux_v: np.ndarray
+
+    @classmethod
+    def concatenate(cls, parts: Sequence["PatternResponse"]) -> "PatternResponse":
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                     ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v")))
+
+
+def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int, elements: OrientedElements,
+                     tables: Sequence["FractionTable | None"], *,
+                     speed_edges_km_s: np.ndarray = DEFAULT_SPEED_EDGES_KM_S) -> PatternResponse:
+    """Integrate bundles, grouped into patterns, against oriented elements.
+
+    For bundle b of pattern p and element e of surface s:
+    ``n[p, s] += f_b A_e c_be F_k(v_b, c_be)`` with ``c_be`` the impact cosine
+    (:func:`impactrisk.geometry.impact_cosine`, wall mask applied) and ``F_k`` the
+    fraction above the ballistic limit of the element's shield ``k`` (``tables[k]``, a
+    :class:`FractionTable`; ``None`` leaves the shield's elements out of ``n``).
+    The same weights give the speed distribution and the arrival directions; the
+    projected counts use ``F = 1``. Vectorised in blocks of bundles; the loop is over
+    blocks and shields only.
+    """
+    n_surf = elements.n_surfaces
+    edges = np.asarray(speed_edges_km_s, dtype=np.float64)
+    n_bins = len(edges) - 1
+    shape = (n_patterns, n_surf)
+    out_n = np.zeros(shape)
+    out_speed = np.zeros((n_patterns * n_bins, n_surf))
+    out_arrival = np.zeros((n_patterns, n_surf, 3))
+    out_proj = np.zeros(shape)
+    out_proj_v = np.zeros(shape)
+    u_all, v_all, f_all = bundles.u_lvlh, bundles.v_km_s, bundles.flux_m2_yr
+    p_all = np.asarray(pattern, dtype=np.int64)
+    flux = np.bincount(p_all, weights=f_all, minlength=n_patterns)
+    flux_v = np.bincount(p_all, weights=f_all * v_all, minlength=n_patterns)
+    normals = (-elements.normals_lvlh.T).astype(np.float32)
+    walls = (-elements.walls_lvlh.T).astype(np.float32)
+    # Element areas in float32 relative to each surface's largest element, that scale
+    # applied in float64 afterwards: results stay exactly proportional to the areas when
+    # a surface is scaled, whatever the float32 rounding of the products.
+    area_scale = np.zeros(n_surf)
+    np.maximum.at(area_scale, elements.surface, elements.area_m2)
+    area_scale[area_scale <= 0.0] = 1.0
+    weight = np.zeros((len(elements.area_m2), n_surf), dtype=np.float32)
+    weight[np.arange(len(elements.area_m2)), elements.surface] = elements.area_m2 / area_scale[elements.surface]
+    groups = []
+    for k in range(min(len(elements.shields), len(tables))):
+        cols = np.flatnonzero(elements.shield == k)
+        if cols.size and tables[k] is not None:
+            if cols[-1] - cols[0] + 1 == cols.size:
+                cols = slice(int(cols[0]), int(cols[-1]) + 1)   # contiguous: a view, no copy
+            groups.append((k, cols, np.unique(elements.surface[cols])))
+    chunk = max(16, _PAIRS_PER_BLOCK // max(1, len(elements.area_m2)))
+    speed_bin = np.clip(np.searchsorted(edges, v_all, side="right") - 1, 0, n_bins - 1)
+
+    def add(target, index, values, size):
+        for s in range(values.shape[1]):
+            target[:, s] += np.bincount(index, weights=values[:, s], minlength=size)
+
+    for b0 in range(0, len(v_all), chunk):
+        sl = slice(b0, b0 + chunk)
+        u = u_all[sl].astype(np.float32)
+        v, f, p = v_all[sl], f_all[sl], p_all[sl]
+        cosine = u @ normals
+        np.maximum(cosine, 0.0, out=cosine)
+        cosine *= (u @ walls) > 0.0
+        projected = (cosine @ weight).astype(np.float64) * (f[:, None] * area_scale)
+        add(out_proj, p, projected, n_patterns)
+        add(out_proj_v, p, projected * v[:, None], n_patterns)
+        index_v = p * n_bins + speed_bin[sl]
+        for k, cols, surfaces in groups:
+            c = cosine[:, cols]
+            hits = (((c * tables[k].pairs(v, c)) @ weight[cols][:, surfaces]).astype(np.float64)
+                    * (f[:, None] * area_scale[surfaces]))
+            for j, s in enumerate(surfaces):
+                w = hits[:, j]
+                out_n[:, s] += np.bincount(p, weights=w, minlength=n_patterns)
+                out_speed[:, s] += np.bincount(index_v, weights=w, minlength=n_patterns * n_bins)
+                for axis in range(3):
+                    out_arrival[:, s, axis] -= np.bincount(p, weights=w * u[:, axis], minlength=n_patterns)
+    return PatternResponse(out_n, out_speed.reshape(n_patterns, n_bins, n_surf).transpose(0, 2, 1),
+                           out_arrival, out_proj, out_proj_v, flux, flux_v)
+
+
+class ResponseCache:
+    """Responses of modules to pattern blocks, and fraction tables, kept for reuse.
+
+    Patterns depend only on the orbit's slowly varying variables, so a long run, a
+    sweep or a batch of windows meets the same blocks again and again; their responses
+    (and the tabulated fractions above each ballistic limit) are computed once.
+    ``max_blocks`` bounds the number of block responses kept (least recently used go).
+    """
+
+    def __init__(self, max_blocks: int = 4096):
+        self.max_blocks = int(max_blocks)
+        self._blocks: OrderedDict = OrderedDict()
+        self._tables: dict = {}
+        self.hits = 0
+        self.misses = 0
+
+    def table(self, family: PatternFamily, shield) -> FractionTable:
+        key = (family.key, shield)
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = FractionTable(family.spectrum, shield.d_crit_cm)
+        return table
+
+    def get(self, key):
+        value = self._blocks.get(key)
+        if value is not None:
+            self._blocks.move_to_end(key)
+            self.hits += 1
+        return value
+
+    def put(self, key, value) -> None:
+        self.misses += 1
+        self._blocks[key] = value
+        while len(self._blocks) > self.max_blocks:
+            self._blocks.popitem(last=False)
+
+
+class Responder:
+    """One oriented module (or part of one) with the ballistic limits to count against.
+
+    ``limits[k]`` is the shield whose ballistic limit counts for the elements of shield
+    index ``k`` (``elements.shields[k]`` itself, a variant such as
+    ``shield.with_min_diameter(d)``, or None to leave them out of ``n``).
+    """
+
+    def __init__(self, elements: OrientedElements, limits: Sequence | None = None, *,
+                 cache: ResponseCache | None = None,
+                 speed_edges_km_s: np.ndarray = DEFAULT_SPEED_EDGES_KM_S):
+        self.elements = elements
+        self.limits = tuple(elements.shields if limits is None else limits)
+        self.cache = ResponseCache() if cache is None else cache
+        self.speed_edges_km_s = np.asarray(speed_edges_km_s, dtype=np.float64)
+        self._key = (elements.key, self.limits, self.speed_edges_km_s.tobytes())
+
+    def responses(self, family: PatternFamily, blocks: Sequence[tuple]) -> PatternResponse:
+        """Responses to every pattern of ``blocks``, in order (block-major)."""
+        parts, missing = [None] * len(blocks), []
+        for q, block in enumerate(blocks):
+            parts[q] = self.cache.get((family, tuple(block), self._key))
+            if parts[q] is None:
+                missing.append(q)
+        if missing:
+            tables = [None if limit is None else self.cache.table(family, limit) for limit in self.limits]
+            built = [family.build(tuple(blocks[q])) for q in missing]
+            bundles = FluxBundles.concatenate([b for b, _ in built], source=family.name)
+            pattern = np.concatenate([p + i * family.patterns_per_block for i, (_, p) in enumerate(built)])
+            whole = pattern_response(bundles, pattern, len(missing) * family.patterns_per_block, self.elements,
+                                     tables, speed_edges_km_s=self.speed_edges_km_s)
+            ppb = family.patterns_per_block
+            for i, q in enumerate(missing):
+                sl = slice(i * ppb, (i + 1) * ppb)
+                part = PatternResponse(whole.n[sl], whole.speed[sl], whole.arrival[sl], whole.projected[sl],
+                                       whole.projected_v[sl], whole.flux[sl], whole.flux_v[sl])
+                self.cache.put((family, tuple(blocks[q]), self._key), part)
+                parts[q] = part
+        return PatternResponse.concatenate(parts)
+
+
+@dataclass
+class ExposureTally:
+    """One source integrated over a window's samples against a :class:`Responder`.
+
+    Attributes (S surfaces, V speed bins, D time bins)
+    ---------------------------------------------------
+    n_by_bin : (D, S)
+        Expected particles above the ballistic limit per time bin and surface.
+    speed : (S, V)
+        Their distribution over relative speed.
+    arrival : (S, 3)
+        Their summed arrival directions (-u, LVLH), not normalised.
+    projected : (S,)
+        Particles above the spectrum's reference size hitting each surface.
+    projected_v : (S,)
+        The same times speed [km/s].
+    flux, flux_v : float
+        Cross-sectional fluence above the reference size, and times speed.
+    """
+
+    n_by_bin: np.ndarray
+    speed: np.ndarray
+    arrival: np.ndarray
+    projected: np.ndarray
+    projected_v: np.ndarray
+    flux: float
+    flux_v: float
+
+
+def integrate_exposure(responder: Responder, exposure: SourceExposure, sample_bin: np.ndarray,
+                       n_bins: int) -> ExposureTally:
+    """Weight the pattern responses by a source's exposure.
+
+    ``sample_bin[i]`` is the time bin (e.g. the UTC day) of sample ``i`` of the
+    ephemeris the exposure was computed from.
+    """
+    response = responder.responses(exposure.family, exposure.blocks)
+    n_surf = responder.elements.n_surfaces
+    per_row = np.einsum("tk,tks->ts", exposure.weight_yr, response.n[exposure.pattern]) \
+        if len(exposure.sample) else np.zeros((0, n_surf))
+    bins = np.asarray(sample_bin)[exposure.sample]
+    n_by_bin = np.stack([np.bincount(bins, weights=per_row[:, s], minlength=n_bins) for s in range(n_surf)],
+                        axis=1) if n_surf else np.zeros((n_bins, 0))
+    totals = exposure.pattern_weights_yr()
+    return ExposureTally(
+        n_by_bin=n_by_bin,
+        speed=np.einsum("p,psv->sv", totals, response.speed),
+        arrival=np.einsum("p,psa->sa", totals, response.arrival),
+        projected=totals @ response.projected,
+        projected_v=totals @ response.projected_v,
+        flux=float(totals @ response.flux),
+        flux_v=float(totals @ response.flux_v),
+    )

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from impactrisk.chain import FACES, flux_summary
-from impactrisk.environment.model import EnvironmentConfig, environment_terms
+from impactrisk.environment.model import EnvironmentConfig, environment_exposure
 from impactrisk.io.flux_tables import load_environment_inputs
 from impactrisk.io.orbit_source import load_orbit
 from impactrisk.propagation import propagate
@@ -95,17 +95,23 @@ def test_cauchy_for_the_whole_environment(inputs, iss):
     from impactrisk.environment.directional import fibonacci_directions
 
     normals, _ = fibonacci_directions(800)
-    for term in environment_terms(eph, inputs, EnvironmentConfig(n_directions=1000)):
-        w = term.bundles.flux_m2_yr * term.exposure_yr
-        plate = np.clip(-(term.bundles.u_lvlh @ normals.T), 0.0, None)
-        assert float(np.mean(w @ plate)) == pytest.approx(0.25 * float(np.sum(w)), rel=ONE_PERCENT), term.name
+    for exposure in environment_exposure(eph, inputs, EnvironmentConfig(n_directions=1000)):
+        for block in exposure.blocks:
+            bundles, pattern = exposure.family.build(block)
+            for p in np.unique(pattern)[:: max(1, exposure.family.patterns_per_block // 12)]:
+                sel = pattern == p
+                w = bundles.flux_m2_yr[sel]
+                plate = np.clip(-(bundles.u_lvlh[sel] @ normals.T), 0.0, None)
+                assert float(np.mean(w @ plate)) == pytest.approx(0.25 * float(np.sum(w)), rel=ONE_PERCENT), \
+                    (exposure.name, block, p)
 
 
 def test_resolution_independence(inputs, iss):
     grid = TimeGrid.from_range("2023-05-01", "2023-05-01T06:00", "60s")
     coarse = flux_summary(iss, grid, inputs, sizes_cm=SIZES_CM)
     fine = flux_summary(iss, grid, inputs, sizes_cm=SIZES_CM,
-                        config=EnvironmentConfig(n_directions=12000, u_cell_deg=1.0, meteoroid_speed_step_km_s=0.5))
+                        config=EnvironmentConfig(n_directions=12000, u_cell_deg=1.0, meteoroid_speed_step_km_s=0.5,
+                                                 node_step_km=5.0))
     for name in ("sporadic meteoroids", "debris"):
         faces = [FACE[f] for f in ("ram", "wake", "port", "starboard")]
         np.testing.assert_allclose(coarse.sources[name]["face_m2_yr"][:, faces],
@@ -149,15 +155,18 @@ def test_directional_debris_reproduces_the_scalar_model(inputs, iss):
     np.testing.assert_allclose(summary.sources["debris"]["random_plate_m2_yr"], direct, rtol=ONE_PERCENT)
 
 
-def test_arc_exposure_spreads_each_sample_over_its_arc():
-    from impactrisk.environment.model import _arc_exposure
+def test_arc_overlaps_spread_each_sample_over_its_arc():
+    from impactrisk.environment.model import arc_cell_overlaps
+
+    def spread(u, arc, weight, cell, n):
+        cells, share = arc_cell_overlaps(np.array(u), np.array(arc), cell, n)
+        return np.bincount(cells.ravel(), weights=(share * np.array(weight)[:, None]).ravel(), minlength=n)
 
     # One sample of weight 6 covering u = 1.5 .. 4.5 deg with 1-deg cells: cells 1 and
     # 4 get a half cell each, 2 and 3 full cells (density 2 per cell).
-    cells = _arc_exposure(np.array([3.0]), np.array([3.0]), np.array([6.0]), 1.0, 360)
-    np.testing.assert_allclose(cells[:6], [0, 1, 2, 2, 1, 0], atol=1e-12)
+    np.testing.assert_allclose(spread([3.0], [3.0], [6.0], 1.0, 360)[:6], [0, 1, 2, 2, 1, 0], atol=1e-12)
     # Wrapping through u = 0 and conservation of the total weight.
-    cells = _arc_exposure(np.array([359.0, 10.0]), np.array([4.0, 0.5]), np.array([4.0, 2.0]), 2.0, 180)
+    cells = spread([359.0, 10.0], [4.0, 0.5], [4.0, 2.0], 2.0, 180)
     assert cells.sum() == pytest.approx(6.0)
     np.testing.assert_allclose(cells[[178, 179, 0]], [1.0, 2.0, 1.0], atol=1e-12)
     # u = 9.75 .. 10.25 deg straddles the edge of cells 4 and 5 (2-deg cells) evenly.

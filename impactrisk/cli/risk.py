@@ -80,7 +80,7 @@ def risk(
     result = assess(
         module, start, end, tle=tle, orbit=orbit_spec, catalog_id=norad, step=step,
         criterion=criterion, overrides=tuple(overrides or ()), include_optional=optional,
-        debris_model=debris_model, showers=showers, attitude_ypr_deg=ypr, select=select,
+        debris_model=debris_model, showers=showers, attitude=ypr, select=select,
         allow_extrapolation=extrapolate, stale_warn_days=stale_limit, band=band,
     )
     for item in sweep or ():
@@ -93,7 +93,7 @@ def risk(
                             values=[v.strip() for v in values.split(",") if v.strip()], target_n=target_n,
                             tle=tle, orbit=orbit_spec, catalog_id=norad, step=step, criterion=criterion,
                             overrides=tuple(overrides or ()), include_optional=optional,
-                            debris_model=debris_model, showers=showers, attitude_ypr_deg=ypr,
+                            debris_model=debris_model, showers=showers, attitude=ypr,
                             select=select, allow_extrapolation=extrapolate, stale_warn_days=stale_limit)
         result.sensitivity.append(table)
         if target_n is not None:

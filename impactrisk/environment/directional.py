@@ -18,12 +18,15 @@ imported MASTER column) is delivered as two objects:
     ``flux_m2_yr * spectrum.fraction_above(...)``. Density classes (TM-4527 steps) are
     summed per class with each class's own critical diameter (convention 5).
 
-Sources fixed relative to the orbit are evaluated per bin of the few variables they
-depend on (altitude band, argument of latitude, date) and weighted by the time spent
-in each bin; sources fixed in inertial space (shower radiants) are evaluated per time
-sample. Either way the result is bundles with an exposure, which
-:func:`impactrisk.risk.integrate_impacts` integrates against surfaces and a ballistic
-limit. This module does no I/O and knows nothing of surfaces or ballistic limits.
+Along an orbit a source is delivered as a :class:`SourceExposure` of a
+:class:`PatternFamily`: a family holds unit-magnitude *patterns* (flux bundles that
+depend only on a few slowly varying variables: a node of geocentric distance, a cell of
+argument of latitude, a node of the radiant's direction in LVLH), built on demand in
+*blocks*; the exposure says, sample by sample, which patterns stand for the sample and
+with what weight (time x magnitude, spread over neighbouring patterns by linear
+interpolation or arc overlap). Integrals against a module are then computed once per
+pattern (and cached by :mod:`impactrisk.risk`) and the samples only weight them. This
+module does no I/O and knows nothing of surfaces or ballistic limits.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ from impactrisk.environment.parameters import DensityClass
 
 __all__ = [
     "FluxBundles",
+    "PatternFamily",
     "SizeSpectrum",
+    "SourceExposure",
     "fibonacci_directions",
 ]
 
@@ -210,3 +215,98 @@ class SizeSpectrum:
             upper = self._cum(np.maximum(m_c, band.mass_hi_g)) if np.isfinite(band.mass_hi_g) else 0.0
             total = total + self._cum(np.maximum(m_c, band.mass_lo_g)) - upper
         return np.asarray(total) / self._reference_flux
+
+
+@dataclass(frozen=True, eq=False)
+class PatternFamily:
+    """Unit-magnitude flux patterns of one source, built on demand block by block.
+
+    Attributes
+    ----------
+    key : tuple
+        Hashable identity of everything the patterns depend on except the block (model,
+        parameters, resolution); two families with equal keys have identical patterns.
+        Equality and hashing use the key only.
+    name : str
+        Source name, e.g. ``"sporadic meteoroids"``, ``"GEM"``, ``"debris"``.
+    group : str
+        ``"meteoroid"``, ``"shower"`` or ``"debris"``.
+    model : str
+        Model names, versions and epochs, for reports.
+    spectrum : SizeSpectrum
+        Size distribution shared by every pattern (fixed shape: sizes enter only as a
+        ratio to the reference size).
+    patterns_per_block : int
+        Number of patterns in each block.
+    builder : callable
+        ``builder(block) -> (FluxBundles, pattern)``: the bundles of one block at unit
+        magnitude and, per bundle, the index of its pattern in ``[0, patterns_per_block)``.
+    """
+
+    key: tuple
+    name: str
+    group: str
+    model: str
+    spectrum: SizeSpectrum
+    patterns_per_block: int
+    builder: Callable[[tuple], tuple[FluxBundles, np.ndarray]]
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PatternFamily) and self.key == other.key
+
+    def build(self, block: tuple) -> tuple[FluxBundles, np.ndarray]:
+        """The bundles of ``block`` and the pattern index of each bundle."""
+        bundles, pattern = self.builder(block)
+        pattern = np.asarray(pattern, dtype=np.int64)
+        if pattern.shape != (len(bundles),) or (len(pattern) and (
+                pattern.min() < 0 or pattern.max() >= self.patterns_per_block)):
+            raise ValueError(f"{self.name}: pattern indices must lie in [0, {self.patterns_per_block})")
+        return bundles, pattern
+
+
+@dataclass
+class SourceExposure:
+    """How long, and how strongly, a window's samples saw each pattern of a family.
+
+    Row ``t`` stands for sample ``sample[t]`` of the ephemeris it was computed from; it
+    spreads the sample's exposure over ``K`` patterns: ``pattern[t, k]`` indexes the
+    patterns of ``blocks`` (pattern ``j`` of block ``q`` is ``q * patterns_per_block +
+    j``) and ``weight_yr[t, k]`` is the exposure [yr] times the magnitude that multiplies
+    the pattern's unit flux (zero weights pad rows with fewer patterns).
+
+    The expected count on a surface is then ``sum_t sum_k weight_yr[t, k] *
+    R[pattern[t, k]]``, with ``R`` the pattern's response (:mod:`impactrisk.risk`).
+    """
+
+    family: PatternFamily
+    blocks: tuple
+    sample: np.ndarray
+    pattern: np.ndarray
+    weight_yr: np.ndarray
+
+    def __post_init__(self) -> None:
+        t = len(self.sample)
+        if self.pattern.shape != self.weight_yr.shape or self.pattern.shape[:1] != (t,) or self.pattern.ndim != 2:
+            raise ValueError("exposure arrays must have shapes (T,), (T, K), (T, K)")
+
+    @property
+    def name(self) -> str:
+        return self.family.name
+
+    @property
+    def group(self) -> str:
+        return self.family.group
+
+    def restricted(self, keep: np.ndarray) -> "SourceExposure":
+        """Only the rows whose sample is in the boolean sample mask ``keep``."""
+        rows = keep[self.sample]
+        return SourceExposure(self.family, self.blocks, self.sample[rows], self.pattern[rows],
+                              self.weight_yr[rows])
+
+    def pattern_weights_yr(self) -> np.ndarray:
+        """(Q * patterns_per_block,) total weight of each pattern over all rows."""
+        size = len(self.blocks) * self.family.patterns_per_block
+        return np.bincount(self.pattern.ravel(), weights=self.weight_yr.ravel(), minlength=size)

@@ -1,23 +1,31 @@
-"""The MMOD environment along a propagated orbit, as source terms ready to integrate.
+"""The MMOD environment along a propagated orbit, as exposures of pattern families.
 
-:func:`environment_terms` turns one :class:`~impactrisk.ephemeris.Ephemeris` (a window
-or a chunk of one) into a list of :class:`SourceTerm`: flux bundles, their size
-spectrum and the exposure of each bundle (docs/design.md, "The flux representation").
+:func:`environment_exposure` turns one :class:`~impactrisk.ephemeris.Ephemeris` (a
+window or a chunk of one) into a list of
+:class:`~impactrisk.environment.directional.SourceExposure`: for each source, a
+:class:`~impactrisk.environment.directional.PatternFamily` of unit-magnitude flux
+patterns and, per sample, which patterns stand for it with what weight (docs/design.md,
+"The flux representation").
 
 * **Meteoroids** (fixed relative to the orbit): the isotropic near-Earth field of
-  :mod:`~impactrisk.environment.sporadic`, evaluated once per altitude band at the
-  band's mean LVLH velocity, exposed for the time spent in the band. With showers on,
-  its spectrum is Grun times the per-mass sporadic factor (convention 6).
-* **Showers** (fixed in inertial space): one bundle per time sample while a shower is
-  active: the radiant (with drift) rotated into TEME, the stream velocity
-  ``-V_inf * radiant`` added to the spacecraft's, the flux through a surface normal to
-  the radiant scaled by ``|v_rel| / V_inf``, blocked while the radiant is inside the
-  Earth + 100 km disk.
+  :mod:`~impactrisk.environment.sporadic` at altitude nodes every ``node_step_km``, seen at the circular speed there; each sample is interpolated
+  linearly between its two nodes. With showers on, its spectrum is Grun times the
+  per-mass sporadic factor (convention 6).
+* **Showers** (fixed in inertial space): a map of the stream seen from every direction
+  of its radiant in LVLH (nodes every ``shower_map_deg`` in the radiant's azimuth
+  about the orbit normal and its elevation from the orbit plane), built for the rows a
+  window visits: the stream velocity ``-V_inf * radiant`` added to the circular
+  velocity, flux ``|v_rel| / V_inf`` per unit flux through a surface normal to the
+  radiant. Each active sample is interpolated bilinearly on the map with the
+  perpendicular flux of its solar longitude, and gets nothing while the radiant is
+  inside the Earth + 100 km disk.
 * **Debris** (fixed relative to the orbit): the crossing geometry of circular
-  populations with the packaged inclination mix, per argument-of-latitude cell,
-  scaled so that its orbit average equals the size model's cross-sectional flux
-  (Kessler NASA-91 x 4, tumbling-surface basis; or the ORDEM2000 Handbook table),
-  evaluated per altitude band and month.
+  populations with the packaged inclination mix, per argument-of-latitude cell, at unit
+  orbit-averaged magnitude; each sample's weight is spread over the cells its arc of
+  argument of latitude covers and over its two altitude nodes, times the size model's
+  cross-sectional flux at the sample's altitude, inclination and date (Kessler NASA-91
+  x 4, tumbling-surface basis, as its two size terms, each with a spectrum fixed in
+  time; or the ORDEM2000 Handbook table).
 
 Nothing here reads files: the packaged tables arrive in :class:`EnvironmentInputs`.
 """
@@ -30,14 +38,22 @@ from typing import Sequence
 
 import numpy as np
 
-from impactrisk.constants import R_EARTH_KM, SECONDS_PER_YEAR
-from impactrisk.environment.crossing import DebrisInclinationMix, crossing_flux_distribution
+from impactrisk.constants import MU_EARTH_WGS72_KM3_S2, R_EARTH_KM, SECONDS_PER_YEAR
+from impactrisk.environment.crossing import MU_EARTH_KM3_S2 as CROSSING_MU_KM3_S2
+from impactrisk.environment.crossing import (
+    DebrisInclinationMix,
+    circular_speed_km_s,
+    crossing_flux_distribution,
+)
 from impactrisk.environment.debris_spectra import (
     Ordem2000HandbookTable,
     kessler_1991_flux,
+    kessler_f1,
+    kessler_f2,
+    kessler_size_factor_h,
     ordem2000_handbook_flux,
 )
-from impactrisk.environment.directional import FluxBundles, SizeSpectrum
+from impactrisk.environment.directional import FluxBundles, PatternFamily, SizeSpectrum, SourceExposure
 from impactrisk.environment.meteoroid import grun_1985_flux, mass_from_diameter_g
 from impactrisk.environment.parameters import ECSS_NEAR_EARTH, DensityClass
 from impactrisk.environment.showers import (
@@ -55,12 +71,17 @@ from impactrisk.errors import InputError
 __all__ = [
     "DEBRIS_DENSITY_G_CM3",
     "DEBRIS_MODELS",
+    "GROUPS",
     "EnvironmentConfig",
     "EnvironmentInputs",
-    "SourceTerm",
-    "environment_terms",
+    "arc_cell_overlaps",
+    "environment_exposure",
+    "julian_year",
+    "shower_spectrum",
 ]
 
+#: Source groups, in report order.
+GROUPS = ("meteoroid", "shower", "debris")
 #: Debris particle density [g/cm^3]: aluminium, NASA/TM-2009-214785 §2.6.2 ("assumed
 #: to be 2.8 g/cm3"), physics brief §5.2.
 DEBRIS_DENSITY_G_CM3 = 2.8
@@ -70,7 +91,7 @@ DEBRIS_MODELS = {
     "ordem2000-handbook": "ORDEM2000 as published in NASA/TM-2009-214785 (cross-sectional)",
 }
 #: Smallest debris size the spectra are used from [cm] (10 um, the smallest size of the
-#: ORDEM2000 Handbook figure); the bundles count particles at least this large.
+#: ORDEM2000 Handbook figure); the patterns count particles at least this large.
 DEBRIS_REFERENCE_D_CM = 1.0e-3
 DEBRIS_MAX_D_CM = 100.0
 #: Shower power laws are applied between these masses [g]: an ASSUMPTION (the mass
@@ -80,6 +101,8 @@ DEBRIS_MAX_D_CM = 100.0
 #: supports.
 SHOWER_MASS_RANGE_G = (1.0e-9, 1.0e2)
 _SHOWER_GRID_G = np.logspace(-9, 2, 111)
+#: Below this an arc of argument of latitude counts as a point [deg].
+_TINY_ARC_DEG = 1e-9
 
 
 @dataclass(frozen=True)
@@ -108,12 +131,20 @@ class EnvironmentConfig:
         Override of the Kessler model's solar activity S [sfu].
     n_directions : int
         Geocentric directions of the meteoroid quadrature.
-    meteoroid_speed_step_km_s : float
-        Speed bins of the meteoroid quadrature [km/s].
-    meteoroid_band_km, debris_band_km : float
-        Altitude bands [km] for the meteoroid field and the debris flux magnitude.
+    meteoroid_speed_nodes : tuple of int
+        Gauss-Legendre speed nodes per piece of the SSP 30425 distribution
+        (:func:`~impactrisk.environment.sporadic.ssp30425_speed_nodes`).
+    meteoroid_speed_step_km_s : float, optional
+        Uniform speed bins [km/s] instead of the Gauss nodes.
+    node_step_km : float
+        Spacing of the altitude nodes of the meteoroid and debris patterns [km] (above
+        the spherical Earth); samples are interpolated linearly between nodes (the patterns change by
+        well under 1 % over 25 km at ISS altitude: Earth blocking, focusing and circular
+        speed).
     u_cell_deg : float
         Argument-of-latitude cells of the debris crossing geometry [deg].
+    shower_map_deg : float
+        Node spacing of the shower maps over the radiant's direction in LVLH [deg].
     """
 
     meteoroid_densities: str | float = "tm4527"
@@ -121,18 +152,30 @@ class EnvironmentConfig:
     debris_model: str = "kessler-1991"
     f107_sfu: float | None = None
     n_directions: int = 3000
-    meteoroid_speed_step_km_s: float = 1.0
-    meteoroid_band_km: float = 10.0
-    debris_band_km: float = 2.0
+    meteoroid_speed_nodes: tuple[int, int, int] = (3, 6, 2)
+    meteoroid_speed_step_km_s: float | None = None
+    node_step_km: float = 25.0
     u_cell_deg: float = 2.0
+    shower_map_deg: float = 3.0
 
     def __post_init__(self) -> None:
         if self.debris_model not in DEBRIS_MODELS:
             raise InputError(f"unknown debris model {self.debris_model!r}; expected one of "
                              + ", ".join(DEBRIS_MODELS))
-        for name in ("meteoroid_band_km", "debris_band_km", "u_cell_deg", "meteoroid_speed_step_km_s"):
+        if self.meteoroid_speed_step_km_s is not None and not self.meteoroid_speed_step_km_s > 0:
+            raise InputError(f"meteoroid_speed_step_km_s must be positive, got {self.meteoroid_speed_step_km_s!r}")
+        if len(self.meteoroid_speed_nodes) != 3 or not all(int(n) >= 1 for n in self.meteoroid_speed_nodes):
+            raise InputError(f"meteoroid_speed_nodes must be three node counts >= 1, got "
+                             f"{self.meteoroid_speed_nodes!r}")
+        object.__setattr__(self, "meteoroid_speed_nodes", tuple(int(n) for n in self.meteoroid_speed_nodes))
+        for name in ("node_step_km", "u_cell_deg", "shower_map_deg"):
             if not getattr(self, name) > 0:
                 raise InputError(f"{name} must be positive, got {getattr(self, name)!r}")
+        for name in ("u_cell_deg", "shower_map_deg"):
+            cells = 360.0 / getattr(self, name)
+            if abs(cells - round(cells)) > 1e-9 or (name == "shower_map_deg" and round(cells) % 2):
+                raise InputError(f"{name} must divide 360 deg{' into an even number of cells' if name == 'shower_map_deg' else ''}, "
+                                 f"got {getattr(self, name)!r}")
         if self.f107_sfu is not None and not self.f107_sfu >= 0:
             raise InputError(f"F10.7 must be >= 0 sfu, got {self.f107_sfu!r}")
 
@@ -140,43 +183,36 @@ class EnvironmentConfig:
         return replace(self, **changes)
 
 
-@dataclass
-class SourceTerm:
-    """One source along the orbit: bundles, their spectrum and exposure.
-
-    Attributes
-    ----------
-    name : str
-        ``"sporadic meteoroids"``, a shower code, ``"debris"``.
-    group : str
-        ``"meteoroid"``, ``"shower"`` or ``"debris"``.
-    model : str
-        Model names, versions and epochs.
-    bundles : FluxBundles
-    spectrum : SizeSpectrum
-    exposure_yr : numpy.ndarray
-        (B,) exposure of each bundle [yr].
-    key : tuple, optional
-        Set when the bundles divided by ``key_scale`` and the spectrum depend only on
-        this key and the exposure is the same for every bundle: integrals over them
-        can then be cached per key and scaled by ``key_scale`` times the exposure.
-    key_scale : float
-        See ``key``.
-    """
-
-    name: str
-    group: str
-    model: str
-    bundles: FluxBundles
-    spectrum: SizeSpectrum
-    exposure_yr: np.ndarray
-    key: tuple | None = None
-    key_scale: float = 1.0
-
-
 def julian_year(jd_utc: np.ndarray) -> np.ndarray:
     """Decimal year as a Julian epoch, ``2000 + (JD - 2451545) / 365.25`` [yr]."""
     return 2000.0 + (np.asarray(jd_utc, dtype=float) - 2451545.0) / 365.25
+
+
+def _node_weights(x: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """(T, 2) node indices and linear-interpolation weights of ``x`` between nodes
+    ``j * step`` and ``(j + 1) * step``."""
+    f = np.asarray(x, dtype=float) / step
+    j = np.floor(f)
+    upper = f - j
+    j = j.astype(np.int64)
+    return np.column_stack([j, j + 1]), np.column_stack([1.0 - upper, upper])
+
+
+def _slots(block_ids: np.ndarray) -> tuple[tuple, np.ndarray]:
+    """Distinct blocks (as tuples of ints) and, per entry, the slot of its block.
+
+    ``block_ids`` has the block coordinates on its last axis; they are combined into one
+    integer per entry so that the distinct values come from a 1-D sort.
+    """
+    flat = np.asarray(block_ids, dtype=np.int64).reshape(-1, block_ids.shape[-1])
+    if flat.shape[0] == 0:
+        return (), np.zeros(block_ids.shape[:-1], dtype=np.int64)
+    low = flat.min(axis=0)
+    span = flat.max(axis=0) - low + 1
+    code = np.ravel_multi_index(tuple((flat - low).T), tuple(span))
+    unique, inverse = np.unique(code, return_inverse=True)
+    coords = np.column_stack(np.unravel_index(unique, tuple(span))) + low
+    return tuple(tuple(int(x) for x in row) for row in coords), inverse.reshape(block_ids.shape[:-1])
 
 
 # ----------------------------------------------------------------------- meteoroids
@@ -208,53 +244,58 @@ def _sporadic_spectrum(config: EnvironmentConfig, showers: Sequence[Shower]) -> 
         "Grun 1985", "Grun 1985 minus the modelled showers' annual mean"), cumulative=cumulative)
 
 
-def _band_index(values: np.ndarray, width: float) -> np.ndarray:
-    return np.floor(values / width).astype(np.int64)
-
-
-@lru_cache(maxsize=64)
-def _meteoroid_band(band: int, config: EnvironmentConfig, shower_key: tuple) -> tuple[FluxBundles, SizeSpectrum]:
-    showers = _SHOWER_REGISTRY[shower_key]
-    spectrum = _sporadic_spectrum(config, showers)
-    # The bundles carry Grun's total at the reference mass; the spectrum in use may be
-    # the sporadic part only, whose reference flux is slightly lower.
-    m_ref = spectrum.reference_mass_g
-    scale = float(spectrum.cumulative(np.array(m_ref)) / grun_1985_flux(m_ref))
-    bundles = sporadic_meteoroid_bundles(
-        (band + 0.5) * config.meteoroid_band_km, n_directions=config.n_directions,
-        speed_step_km_s=config.meteoroid_speed_step_km_s,
-        source="sporadic meteoroids" if config.showers else "meteoroids")
-    return bundles.scaled(scale), spectrum
-
-
 _SHOWER_REGISTRY: dict[tuple, tuple] = {}
 
 
 def _shower_key(showers: Sequence[Shower]) -> tuple:
     key = tuple((sh.code, sh.zhr_max, sh.lambda_max_deg, sh.population_index, sh.v_entry_km_s,
-                 sh.b_plus_per_deg, sh.b_minus_per_deg) for sh in showers)
+                 sh.b_plus_per_deg, sh.b_minus_per_deg, sh.ra_deg, sh.dec_deg, sh.dra_deg_per_deg,
+                 sh.ddec_deg_per_deg, sh.rho_g_cm3) for sh in showers)
     _SHOWER_REGISTRY.setdefault(key, tuple(showers))
     return key
 
 
-def _meteoroid_terms(eph, config: EnvironmentConfig, showers) -> list[SourceTerm]:
-    """One term per band of geocentric distance: the field at the band's centre, seen
-    at the circular speed there (the ISS's flight-path angle and speed differ from
-    circular by < 0.1 %); the bundles of a band are identical for every window, so
-    they are computed once per process and their term carries a ``key``."""
-    ok = eph.error == 0
-    band = _band_index(eph.radius_km[ok], config.meteoroid_band_km)
-    weight = eph.weight_s[ok]
-    shower_key = _shower_key(showers)
-    terms = []
-    for k in np.unique(band).tolist():
-        bundles, spectrum = _meteoroid_band(k, config, shower_key)
-        exposure = float(np.sum(weight[band == k])) / SECONDS_PER_YEAR
-        terms.append(SourceTerm(bundles.source, "meteoroid",
-                                f"{spectrum.name}; SSP 30425 near-Earth speeds; isotropic, Earth-blocked",
-                                bundles, spectrum, np.full(len(bundles), exposure),
-                                key=("meteoroid", k, config, shower_key)))
-    return terms
+@lru_cache(maxsize=16)
+def meteoroid_family(config: EnvironmentConfig, shower_key: tuple = ()) -> PatternFamily:
+    """The meteoroid field as patterns: one per node of geocentric distance.
+
+    Block ``(j,)`` is the field at altitude ``j * config.node_step_km`` [km] above the
+    spherical Earth (convention 3), seen at the circular speed there (the ISS's flight-path angle and speed differ from circular by
+    < 0.1 %); its bundles carry the flux of the family's spectrum at the reference mass.
+    """
+    showers = _SHOWER_REGISTRY.get(shower_key, ()) if config.showers else ()
+    spectrum = _sporadic_spectrum(config, showers)
+    # The bundles carry Grun's total at the reference mass; the spectrum in use may be
+    # the sporadic part only, whose reference flux is slightly lower.
+    m_ref = spectrum.reference_mass_g
+    scale = float(spectrum.cumulative(np.array(m_ref)) / grun_1985_flux(m_ref))
+    source = "sporadic meteoroids" if config.showers else "meteoroids"
+    step = config.node_step_km
+
+    def build(block):
+        (j,) = block
+        if config.meteoroid_speed_step_km_s is None:
+            quadrature = {"speed_nodes": config.meteoroid_speed_nodes}
+        else:
+            quadrature = {"speed_step_km_s": config.meteoroid_speed_step_km_s}
+        bundles = sporadic_meteoroid_bundles(R_EARTH_KM + j * step, n_directions=config.n_directions, source=source,
+                                             **quadrature)
+        return bundles.scaled(scale), np.zeros(len(bundles), dtype=np.int64)
+
+    key = ("meteoroid", spectrum.name, config.meteoroid_densities, bool(showers), shower_key if showers else (),
+           config.n_directions, config.meteoroid_speed_nodes, config.meteoroid_speed_step_km_s, step)
+    return PatternFamily(key, source, "meteoroid",
+                         f"{spectrum.name}; SSP 30425 near-Earth speeds; isotropic, Earth-blocked",
+                         spectrum, 1, build)
+
+
+def _meteoroid_exposure(eph, ok: np.ndarray, config: EnvironmentConfig, showers) -> SourceExposure:
+    family = meteoroid_family(config, _shower_key(showers))
+    sample = np.flatnonzero(ok)
+    nodes, hat = _node_weights(eph.altitude_km[sample], config.node_step_km)
+    blocks, slot = _slots(nodes[..., None])
+    weight = (eph.weight_s[sample] / SECONDS_PER_YEAR)[:, None] * hat
+    return SourceExposure(family, blocks, sample, slot, weight)
 
 
 # -------------------------------------------------------------------------- showers
@@ -279,19 +320,74 @@ def shower_spectrum(shower: Shower) -> SizeSpectrum:
     )
 
 
-def _shower_terms(eph, showers: Sequence[Shower]) -> list[SourceTerm]:
+def _shower_map_axes(step_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes of a shower map [deg]: elevations from -90 to 90 and azimuths from 0 to 360."""
+    n_rows = int(round(180.0 / step_deg))
+    n_cols = int(round(360.0 / step_deg))
+    return -90.0 + step_deg * np.arange(n_rows + 1), step_deg * np.arange(n_cols)
+
+
+def radiant_map_coordinates(radiant_lvlh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Elevation of a direction from the orbit plane and its azimuth about the orbit
+    normal [deg] in LVLH (+X ram, +Y = -orbit normal, +Z nadir).
+
+    ``elevation = asin(d_y)``, ``azimuth = atan2(d_z, d_x)`` in [0, 360): 0 is the ram
+    direction, 90 nadir, 180 wake, 270 zenith.
+    """
+    d = np.asarray(radiant_lvlh, dtype=float)
+    elevation = np.degrees(np.arcsin(np.clip(d[..., 1], -1.0, 1.0)))
+    azimuth = np.mod(np.degrees(np.arctan2(d[..., 2], d[..., 0])), 360.0)
+    return elevation, azimuth
+
+
+@lru_cache(maxsize=64)
+def shower_family(shower: Shower, config: EnvironmentConfig) -> PatternFamily:
+    """A shower as a map over the direction of its radiant in LVLH.
+
+    Block ``(j, i)`` is elevation row ``i`` (``-90 + i * step`` deg from the orbit plane
+    towards -orbit normal) seen from altitude node ``j`` (``j * node_step_km``, the
+    nearest node, which sets the circular speed); its patterns are the azimuths ``k *
+    step`` (:func:`radiant_map_coordinates`), one bundle each: the particle travels at
+    ``v_rel = -V_inf d - v_c x`` (d the unit vector to the radiant), with flux ``|v_rel|
+    / V_inf`` per unit flux through a surface perpendicular to the radiant.
+    """
+    elevations, azimuths = _shower_map_axes(config.shower_map_deg)
+    spectrum = shower_spectrum(shower)
+    v_inf = shower.v_entry_km_s
+
+    def build(block):
+        j, i = block
+        el, az = np.radians(elevations[i]), np.radians(azimuths)
+        radiant = np.column_stack([np.cos(el) * np.cos(az), np.full(az.shape, np.sin(el)), np.cos(el) * np.sin(az)])
+        v_sc = np.array([np.sqrt(MU_EARTH_WGS72_KM3_S2 / (R_EARTH_KM + j * config.node_step_km)), 0.0, 0.0])
+        v_rel = -v_inf * radiant - v_sc
+        speed = np.linalg.norm(v_rel, axis=1)
+        bundles = FluxBundles(shower.code, v_rel / speed[:, None], speed, speed / v_inf,
+                              reference="rendtel2024imo meo_shower_list")
+        return bundles, np.arange(len(azimuths))
+
+    key = ("shower", _shower_key([shower]), spectrum.name, config.shower_map_deg, config.node_step_km)
+    return PatternFamily(key, shower.code, "shower",
+                         f"{shower.name}: IMO-25 ZHR {shower.zhr_max:g}, r {shower.population_index:g}, "
+                         f"V {shower.v_entry_km_s:g} km/s, {shower.rho_g_cm3:g} g/cm3",
+                         spectrum, len(azimuths), build)
+
+
+def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: EnvironmentConfig) -> list[SourceExposure]:
     from impactrisk.astro import icrs_to_teme_rotation
 
-    terms = []
-    ok = eph.error == 0
+    out = []
     if not ok.any():
-        return terms
+        return out
     longitude = eph.solar_longitude_deg
     mid = 0.5 * (float(eph.jd_utc[0]) + float(eph.jd_utc[-1]))
     rotation = icrs_to_teme_rotation(mid)
     r_hat = eph.r_teme_km / eph.radius_km[:, None]
     sin_eta = (ECSS_NEAR_EARTH.r_earth_km + ECSS_NEAR_EARTH.atmosphere_km) / eph.radius_km
     cos_eta = np.sqrt(np.clip(1.0 - sin_eta**2, 0.0, None))
+    step = config.shower_map_deg
+    elevations, azimuths = _shower_map_axes(step)
+    n_rows, n_cols = len(elevations) - 1, len(azimuths)
     for shower in showers:
         active = ok & (np.asarray(activity_zhr(shower, longitude)) > 0.0)
         if not active.any():
@@ -304,47 +400,64 @@ def _shower_terms(eph, showers: Sequence[Shower]) -> list[SourceTerm]:
         idx, radiant = idx[visible], radiant[visible]
         if idx.size == 0:
             continue
-        v_rel_teme = -shower.v_entry_km_s * radiant - eph.v_teme_km_s[idx]
-        speed = np.linalg.norm(v_rel_teme, axis=1)
-        u_lvlh = np.einsum("tij,tj->ti", eph.lvlh_teme[idx], v_rel_teme / speed[:, None])
-        spectrum = shower_spectrum(shower)
-        perpendicular = np.asarray(shower_flux_above_mass(shower, longitude[idx], spectrum.reference_mass_g))
-        flux = perpendicular * speed / shower.v_entry_km_s
-        bundles = FluxBundles(shower.code, u_lvlh, speed, flux, reference="rendtel2024imo meo_shower_list")
-        terms.append(SourceTerm(shower.code, "shower",
-                                f"{shower.name}: IMO-25 ZHR {shower.zhr_max:g}, r {shower.population_index:g}, "
-                                f"V {shower.v_entry_km_s:g} km/s",
-                                bundles, spectrum, eph.weight_s[idx] / SECONDS_PER_YEAR))
-    return terms
+        family = shower_family(shower, config)
+        el, az = radiant_map_coordinates(np.einsum("tij,tj->ti", eph.lvlh_teme[idx], radiant))
+        y = (el + 90.0) / step
+        row = np.clip(np.floor(y), 0, n_rows - 1).astype(np.int64)
+        fy = y - row
+        x = az / step
+        col = np.floor(x).astype(np.int64) % n_cols
+        fx = x - np.floor(x)
+        node = np.rint(eph.altitude_km[idx] / config.node_step_km).astype(np.int64)
+        blocks, slot = _slots(np.stack([np.column_stack([node, node]), np.column_stack([row, row + 1])], axis=-1))
+        col1 = (col + 1) % n_cols
+        pattern = np.column_stack([slot[:, 0] * n_cols + col, slot[:, 0] * n_cols + col1,
+                                   slot[:, 1] * n_cols + col, slot[:, 1] * n_cols + col1])
+        bilinear = np.column_stack([(1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx])
+        perpendicular = np.asarray(shower_flux_above_mass(shower, longitude[idx], family.spectrum.reference_mass_g))
+        weight = (perpendicular * eph.weight_s[idx] / SECONDS_PER_YEAR)[:, None] * bilinear
+        out.append(SourceExposure(family, blocks, idx, pattern, weight))
+    return out
 
 
 # --------------------------------------------------------------------------- debris
 
 
-def debris_spectrum(config: EnvironmentConfig, inputs: EnvironmentInputs, alt_km: float,
-                    inc_deg: float, year: float) -> SizeSpectrum:
-    """Cumulative debris size distribution (density 2.8 g/cm^3) at one orbit state."""
+def _debris_diameter(mass_g):
+    # The spectrum only asks inside its mass range; the clip removes the rounding of the
+    # mass -> diameter round trip at the range ends.
+    d = np.cbrt(6.0 * np.asarray(mass_g, dtype=float) / (np.pi * DEBRIS_DENSITY_G_CM3))
+    return np.clip(d, DEBRIS_REFERENCE_D_CM, DEBRIS_MAX_D_CM)
+
+
+def _debris_shape(name: str, shape) -> SizeSpectrum:
     rho = DEBRIS_DENSITY_G_CM3
-
-    def diameter(mass_g):
-        # The spectrum only asks inside its mass range; the clip removes the rounding
-        # of the mass -> diameter round trip at the range ends.
-        d = np.cbrt(6.0 * np.asarray(mass_g, dtype=float) / (np.pi * rho))
-        return np.clip(d, DEBRIS_REFERENCE_D_CM, DEBRIS_MAX_D_CM)
-
-    if config.debris_model == "kessler-1991":
-        f107 = _f107(config, inputs, year)
-
-        def cumulative(mass_g):
-            return kessler_1991_flux(diameter(mass_g), alt_km, inc_deg, year, f107)
-    else:
-        def cumulative(mass_g):
-            return ordem2000_handbook_flux(diameter(mass_g), alt_km, inc_deg, year, inputs.ordem)
     lo = float(mass_from_diameter_g(DEBRIS_REFERENCE_D_CM, rho))
     hi = float(mass_from_diameter_g(DEBRIS_MAX_D_CM, rho))
-    return SizeSpectrum(DEBRIS_MODELS[config.debris_model] + f", epoch {year:.2f}", cumulative,
-                        (DensityClass(0.0, float("inf"), rho),), lo, (lo, hi),
-                        reference="kessler1989 christiansen2009handbook")
+    return SizeSpectrum(name, lambda m: shape(_debris_diameter(m)), (DensityClass(0.0, float("inf"), rho),),
+                        lo, (lo, hi), reference="kessler1989 christiansen2009handbook")
+
+
+def debris_spectra(debris_model: str, ordem: Ordem2000HandbookTable | None = None) -> tuple[SizeSpectrum, ...]:
+    """The size spectra of a debris model, each fixed in time (density 2.8 g/cm^3).
+
+    Kessler NASA-90/91 is ``H(d) [F1(d) g1(t) + F2(d) g2(t)]`` times factors of altitude,
+    solar activity and inclination: two spectra, ``H F1`` and ``H F2``, whose magnitudes
+    carry the dates (:func:`debris_magnitudes`). The ORDEM2000 Handbook table scales
+    one size curve (Fig. 2-7) by ratios independent of size: one spectrum.
+    """
+    if debris_model == "kessler-1991":
+        return (
+            _debris_shape("Kessler NASA-90/91 fragment term H(d) F1(d)",
+                          lambda d: kessler_size_factor_h(d) * kessler_f1(d)),
+            _debris_shape("Kessler NASA-90/91 large-object term H(d) F2(d)",
+                          lambda d: kessler_size_factor_h(d) * kessler_f2(d)),
+        )
+    if ordem is None:
+        raise InputError("the ORDEM2000 Handbook model needs its table")
+    ref = (ordem.reference_alt_km, ordem.reference_inc_deg, ordem.reference_year + 0.5)
+    return (_debris_shape("ORDEM2000 (Handbook Fig. 2-7) size curve",
+                          lambda d: ordem2000_handbook_flux(d, *ref, ordem)),)
 
 
 def _f107(config: EnvironmentConfig, inputs: EnvironmentInputs, year) -> np.ndarray:
@@ -353,118 +466,145 @@ def _f107(config: EnvironmentConfig, inputs: EnvironmentInputs, year) -> np.ndar
     return smoothed_f107_previous_year(year, inputs.f107)
 
 
-def _debris_cross_sectional_flux(config, inputs, alt_km, inc_deg, year) -> np.ndarray:
+def debris_magnitudes(config: EnvironmentConfig, inputs: EnvironmentInputs, alt_km, inc_deg, year) -> np.ndarray:
+    """(C, ...) cross-sectional flux of each spectrum of :func:`debris_spectra` at the
+    reference size (10 um) [m^-2 yr^-1]; their sum is the model's cross-sectional flux
+    (Kessler: 4 x the tumbling-surface flux, convention 2)."""
     d = DEBRIS_REFERENCE_D_CM
     if config.debris_model == "kessler-1991":
-        return 4.0 * np.asarray(kessler_1991_flux(d, alt_km, inc_deg, year, _f107(config, inputs, year)))
-    return np.asarray(ordem2000_handbook_flux(d, alt_km, inc_deg, year, inputs.ordem))
+        return 4.0 * np.asarray(kessler_1991_flux(d, alt_km, inc_deg, year, _f107(config, inputs, year),
+                                                  components=True))
+    return np.asarray(ordem2000_handbook_flux(d, alt_km, inc_deg, year, inputs.ordem))[None]
 
 
-def _arc_exposure(u_deg: np.ndarray, arc_deg: np.ndarray, weight: np.ndarray,
-                  cell_width_deg: float, n_cells: int) -> np.ndarray:
-    """Spread each sample's weight uniformly over the arc of argument of latitude it
-    stands for (``u +- arc/2``) and return the weight falling in each cell.
+def arc_cell_overlaps(u_deg: np.ndarray, arc_deg: np.ndarray, cell_deg: float,
+                      n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cells of argument of latitude covered by each sample's arc, and the shares.
 
-    A sample at a 60 s step covers about 3.9 deg of the ISS orbit, more than a cell;
-    assigning it to the cell of its midpoint would alias the cell pattern onto the
-    sampling. The overlap is computed exactly with prefix sums (no loop over samples).
+    A sample stands for the arc ``u +- arc/2`` it sweeps during its weight (a 60 s
+    sample covers about 3.9 deg of the ISS orbit, more than a 2 deg cell); assigning it
+    to the cell of its midpoint would alias the cell pattern onto the sampling.
+
+    Returns
+    -------
+    cells, share : numpy.ndarray
+        (T, K) cell indices in ``[0, n_cells)`` and the fraction of each sample's arc in
+        them (rows sum to 1; padding columns have share 0).
     """
-    density = weight / (arc_deg / cell_width_deg)  # per unit of cell index
-    lo = (u_deg - 0.5 * arc_deg) / cell_width_deg
-    lo = np.mod(lo, n_cells)
-    hi = lo + arc_deg / cell_width_deg
-    edges = np.arange(0, 2 * n_cells + int(np.ceil(hi.max() - n_cells)) + 2, dtype=float)
-
-    def covered(points: np.ndarray) -> np.ndarray:
-        # sum_i density_i * (x - points_i) over points_i < x, for every edge x
-        order = np.argsort(points)
-        p, d = points[order], density[order]
-        cum_d = np.concatenate(([0.0], np.cumsum(d)))
-        cum_dp = np.concatenate(([0.0], np.cumsum(d * p)))
-        k = np.searchsorted(p, edges, side="left")
-        return cum_d[k] * edges - cum_dp[k]
-
-    cumulative = covered(lo) - covered(hi)
-    per_cell = np.diff(cumulative)
-    folded = np.zeros(n_cells)
-    np.add.at(folded, np.arange(per_cell.size) % n_cells, per_cell)
-    return folded
+    u = np.asarray(u_deg, dtype=float)
+    arc = np.maximum(np.asarray(arc_deg, dtype=float), _TINY_ARC_DEG)
+    lo = (u - 0.5 * arc) / cell_deg
+    first = np.floor(lo)
+    width = arc / cell_deg
+    k_max = int(np.ceil(width.max())) + 1 if width.size else 1
+    left = first[:, None] + np.arange(k_max)[None, :]
+    share = np.clip(np.minimum((lo + width)[:, None], left + 1.0) - np.maximum(lo[:, None], left), 0.0, None)
+    share /= width[:, None]
+    cells = np.mod(left, n_cells).astype(np.int64)
+    return cells, share
 
 
-@lru_cache(maxsize=256)
-def _crossing_table(band: int, band_km: float, inc_q: float, n_cells: int, mix_key: tuple):
-    """Unit-magnitude crossing bundles per cell for one altitude band and target
-    inclination (to 0.01 deg): travel directions, speeds and relative fluxes whose
-    orbit average sums to 1."""
+@lru_cache(maxsize=16)
+def _crossing_unit(inc_q: float, n_cells: int, mix_key: tuple) -> tuple[FluxBundles, np.ndarray]:
+    """Unit-magnitude crossing bundles of all cells for circular speed 1 km/s: travel
+    directions, speeds and relative fluxes whose orbit average sums to 1.
+
+    The crossing geometry depends on the radius only through the circular speed v0,
+    which scales every relative speed and every flux (the latter cancels in the
+    normalisation), so one table serves every distance node.
+    """
     inc, frac = mix_key
     cell_width = 360.0 / n_cells
     u_centres = (np.arange(n_cells) + 0.5) * cell_width
-    r_band = (band + 0.5) * band_km + R_EARTH_KM
-    table = crossing_flux_distribution(inc_q, u_centres, np.array(inc), np.array(frac), r_band,
+    r_unit = CROSSING_MU_KM3_S2  # v0 = sqrt(mu / r) = 1 km/s
+    table = crossing_flux_distribution(inc_q, u_centres, np.array(inc), np.array(frac), r_unit,
                                        cell_width_deg=cell_width)
     norm = float(np.mean(np.sum(table.flux, axis=(1, 2))))
-    cells = []
-    for c in range(n_cells):
-        flux = table.flux[c].ravel()
-        keep = flux > 0
-        cells.append(FluxBundles("debris", table.travel_lvlh[c].reshape(-1, 3)[keep],
-                                 table.speed_km_s[c].ravel()[keep], flux[keep] / norm,
-                                 reference="kessler1981 zigcloud_engine_3le"))
-    return tuple(cells)
+    flux = table.flux.reshape(n_cells, -1)
+    keep = flux > 0
+    cell = np.broadcast_to(np.arange(n_cells)[:, None], flux.shape)[keep]
+    bundles = FluxBundles("debris", table.travel_lvlh.reshape(n_cells, -1, 3)[keep],
+                          table.speed_km_s.reshape(n_cells, -1)[keep], flux[keep] / norm,
+                          reference="kessler1981 zigcloud_engine_3le")
+    return bundles, cell
 
 
-def _debris_terms(eph, config: EnvironmentConfig, inputs: EnvironmentInputs) -> list[SourceTerm]:
-    """One term per (altitude band, month, argument-of-latitude cell) occupied, keyed
-    by band and cell (its bundles at unit magnitude are the same for every window)."""
-    ok = eph.error == 0
-    if not ok.any():
-        return []
-    w = eph.weight_s[ok]
-    inc_t = round(float(np.sum(eph.inclination_deg[ok] * w) / np.sum(w)), 2)
-    alt = eph.altitude_km[ok]
-    year = julian_year(eph.jd_utc[ok])
-    u = eph.arg_latitude_deg[ok]
-    arc = np.degrees(eph.speed_km_s[ok] / eph.radius_km[ok] * w)
-    n_cells = int(round(360.0 / config.u_cell_deg))
-    cell_width = 360.0 / n_cells
-    band = _band_index(alt, config.debris_band_km)
-    month = np.floor(year * 12.0).astype(np.int64)
-    keys, inverse = np.unique(np.column_stack([band, month]), axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    alt_mean = np.bincount(inverse, weights=w * alt) / np.bincount(inverse, weights=w)
+def _crossing_block(j: int, step_km: float, inc_q: float, n_cells: int, mix_key: tuple) -> tuple[FluxBundles, np.ndarray]:
+    """The crossing bundles at altitude node ``j`` (``j * step_km`` above the spherical
+    Earth): the unit table with speeds times the circular speed there."""
+    unit, cell = _crossing_unit(inc_q, n_cells, mix_key)
+    v0 = float(circular_speed_km_s(R_EARTH_KM + j * step_km))
+    return FluxBundles(unit.source, unit.u_lvlh, unit.v_km_s * v0, unit.flux_m2_yr, unit.reference), cell
+
+
+def _table_key(*arrays) -> tuple:
+    return tuple(np.asarray(a, dtype=float).round(12).tobytes() for a in arrays)
+
+
+def debris_families(config: EnvironmentConfig, inputs: EnvironmentInputs, inc_q: float) -> tuple[PatternFamily, ...]:
+    """One family per spectrum of the debris model, sharing the crossing patterns of a
+    target inclination ``inc_q`` [deg, to 0.01]: block ``(j,)`` holds the cells at
+    altitude node ``j``, pattern ``c`` the cell ``c``."""
     inc, frac = inputs.inclination_mix.populations("all")
     mix_key = (tuple(np.round(inc, 6)), tuple(np.round(frac, 12)))
-    magnitude = _debris_cross_sectional_flux(config, inputs, alt_mean, inc_t, (keys[:, 1] + 0.5) / 12.0)
-    # The spectrum is a shape (a ratio to the reference size): altitude and inclination
-    # factors cancel; its epoch is the middle of the chunk's main month, so that it is
-    # the same for every day of a month.
-    w_alt = float(np.sum(alt * w) / np.sum(w))
-    main_month = int(np.bincount(month - month.min(), weights=w).argmax() + month.min())
-    spectrum = debris_spectrum(config, inputs, w_alt, inc_t, (main_month + 0.5) / 12.0)
-    model = (f"{spectrum.name}; crossing geometry of circular orbits with the catalogue inclination "
-             "mix of 2023-09 (assumption for small debris); the model predates the Fengyun-1C, "
-             "Iridium-Cosmos and Cosmos 1408 fragmentations")
-    terms = []
-    for row, (b, _month) in enumerate(keys.tolist()):
-        cells = _crossing_table(b, config.debris_band_km, inc_t, n_cells, mix_key)
-        sel = inverse == row
-        exposure = _arc_exposure(u[sel], arc[sel], w[sel], cell_width, n_cells) / SECONDS_PER_YEAR
-        for c in np.flatnonzero(exposure > 0).tolist():
-            unit = cells[c]
-            if len(unit) == 0:
-                continue
-            scale = float(magnitude[row])
-            terms.append(SourceTerm("debris", "debris", model, unit.scaled(scale), spectrum,
-                                    np.full(len(unit), exposure[c]),
-                                    key=("debris", b, config.debris_band_km, inc_t, n_cells, c, mix_key),
-                                    key_scale=scale))
-    return terms
+    n_cells = int(round(360.0 / config.u_cell_deg))
+    step = config.node_step_km
+    if config.debris_model == "kessler-1991":
+        spectra, table_key = debris_spectra(config.debris_model), ()
+    else:
+        spectra = debris_spectra(config.debris_model, inputs.ordem)
+        table_key = _table_key(inputs.ordem.size_cm, inputs.ordem.debris_flux_m2_yr)
+    model = (f"{DEBRIS_MODELS[config.debris_model]} at each sample's altitude, inclination and date; "
+             "crossing geometry of circular orbits with the catalogue inclination mix of 2023-09 "
+             "(assumption for small debris); the model predates the Fengyun-1C, Iridium-Cosmos and "
+             "Cosmos 1408 fragmentations")
+
+    def build(block):
+        return _crossing_block(block[0], step, inc_q, n_cells, mix_key)
+
+    return tuple(PatternFamily(("debris", config.debris_model, spectrum.name, table_key, inc_q, n_cells, step,
+                                mix_key),
+                               "debris", "debris", f"{model} [{spectrum.name}]", spectrum, n_cells, build)
+                 for spectrum in spectra)
 
 
-def environment_terms(eph, inputs: EnvironmentInputs,
-                      config: EnvironmentConfig = EnvironmentConfig()) -> list[SourceTerm]:
-    """All source terms of the environment along ``eph`` (see the module docstring)."""
+def _debris_exposures(eph, ok: np.ndarray, config: EnvironmentConfig, inputs: EnvironmentInputs) -> list[SourceExposure]:
+    sample = np.flatnonzero(ok)
+    if sample.size == 0:
+        return []
+    w = eph.weight_s[sample]
+    inc_t = round(float(np.sum(eph.inclination_deg[sample] * w) / np.sum(w)), 2)
+    n_cells = int(round(360.0 / config.u_cell_deg))
+    arc = np.degrees(eph.speed_km_s[sample] / eph.radius_km[sample] * w)
+    cells, share = arc_cell_overlaps(eph.arg_latitude_deg[sample], arc, 360.0 / n_cells, n_cells)
+    nodes, hat = _node_weights(eph.altitude_km[sample], config.node_step_km)
+    blocks, slot = _slots(nodes[..., None])
+    pattern = (slot[:, :, None] * n_cells + cells[:, None, :]).reshape(len(sample), -1)
+    spread = (hat[:, :, None] * share[:, None, :]).reshape(len(sample), -1)
+    magnitudes = debris_magnitudes(config, inputs, eph.altitude_km[sample], eph.inclination_deg[sample],
+                                   julian_year(eph.jd_utc[sample]))
+    families = debris_families(config, inputs, inc_t)
+    return [SourceExposure(family, blocks, sample, pattern, (mag * w / SECONDS_PER_YEAR)[:, None] * spread)
+            for family, mag in zip(families, magnitudes)]
+
+
+def environment_exposure(eph, inputs: EnvironmentInputs, config: EnvironmentConfig = EnvironmentConfig(),
+                         groups: Sequence[str] = GROUPS) -> list[SourceExposure]:
+    """Exposures of every source of ``groups`` along ``eph`` (see the module docstring).
+
+    Samples whose propagation failed (``eph.error != 0``) are left out.
+    """
+    unknown = sorted(set(groups) - set(GROUPS))
+    if unknown:
+        raise InputError(f"unknown source group(s) {', '.join(unknown)}; expected {', '.join(GROUPS)}")
+    ok = eph.error == 0
     showers = inputs.showers if config.showers else ()
-    return (_meteoroid_terms(eph, config, showers)
-            + _shower_terms(eph, showers)
-            + _debris_terms(eph, config, inputs))
+    out: list[SourceExposure] = []
+    if ok.any():
+        if "meteoroid" in groups:
+            out.append(_meteoroid_exposure(eph, ok, config, showers))
+        if "shower" in groups and showers:
+            out.extend(_shower_exposures(eph, ok, showers, config))
+        if "debris" in groups:
+            out.extend(_debris_exposures(eph, ok, config, inputs))
+    return out

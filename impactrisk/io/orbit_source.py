@@ -8,6 +8,7 @@ or nothing, which means the ISS history bundled with impactrisk.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from impactrisk.elements import Orbit, catalog_number
@@ -98,6 +99,17 @@ def orbit_from_file(path: str | Path, catalog_id: str | None = None) -> Orbit:
     TLEFormatError, OMMFormatError
         Malformed content, or no element set in the file.
     """
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return _orbit_from_file(os.fspath(path), catalog_id, None)  # reading raises the clear error
+    return _orbit_from_file(os.fspath(path), catalog_id, (stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=16)
+def _orbit_from_file(path: str, catalog_id: str | None, version) -> Orbit:
+    """Parse once per file version (``version`` = modification time and size): a
+    process that assesses many windows reads and validates the history only once."""
     kind, source, records = _read_records(path)
     if kind == "omm":
         return Orbit.from_omm(records, catalog_id=catalog_id, source=source)
