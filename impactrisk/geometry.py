@@ -1274,6 +1274,23 @@ _PRICHAL_NADIR = Port(
     (0.0, 0.0, 1.0), (1.0, 0.0, 0.0),
     "Prichal is on Nauka nadir, Nauka on Zvezda nadir; Prichal's nadir port faces "
     "nadir (events.md §3.3)")
+_PIRS_NADIR = Port(
+    (0.0, 0.0, 1.0), (1.0, 0.0, 0.0),
+    "Pirs (DC-1) was berthed on Zvezda nadir from 2001 to 26 Jul 2021; its free port "
+    "faced nadir (Roscosmos via parabolicarc.com 2021-07-26: Progress MS-16 and Pirs "
+    "'departed from the nadir port of the Zvezda module'; NASA ISS on-orbit status "
+    "2020-07-23 via spaceref.com: 'Docking Compartment 1 (DC-1) Nadir Port'; NASA via "
+    "spacefellowship.com 2017-07: 'Pirs Docking Compartment on the Earth-facing side')")
+_NAUKA_NADIR = Port(
+    (0.0, 0.0, 1.0), (1.0, 0.0, 0.0),
+    "Nauka (MLM) docked to Zvezda nadir on 29 Jul 2021 (events.md §3.3); its free "
+    "(axial) port faces nadir: Roscosmos via forum.raumfahrer.net 2021-10-21 (Progress "
+    "MS-17 to dock 'an den Nadir-Port' of Nauka); Prichal later berthed there")
+_ZVEZDA_NADIR = Port(
+    (0.0, 0.0, 1.0), (1.0, 0.0, 0.0),
+    "Zvezda's nadir port faces nadir (Roscosmos via parabolicarc.com 2021-07-26: "
+    "'the nadir port of the Zvezda module'); occupied by Pirs until 26 Jul 2021 and by "
+    "Nauka from 29 Jul 2021, so no Soyuz MS or Progress MS docked here directly")
 
 #: Docking ports and mounting places by name (aliases share an entry). Clocking
 #: reference: forward (+X) for nadir/zenith ports, nadir (+Z) for horizontal ones.
@@ -1285,6 +1302,12 @@ PORTS: dict[str, Port] = {
     "zvezda-aft": _ZVEZDA_AFT,
     "sm-aft": _ZVEZDA_AFT,
     "prichal-nadir": _PRICHAL_NADIR,
+    "pirs-nadir": _PIRS_NADIR,
+    "dc1-nadir": _PIRS_NADIR,
+    "nauka-nadir": _NAUKA_NADIR,
+    "mlm-nadir": _NAUKA_NADIR,
+    "zvezda-nadir": _ZVEZDA_NADIR,
+    "sm-nadir": _ZVEZDA_NADIR,
     "rassvet-exterior": Port(
         (1.0, 0.0, 0.0), (0.0, 0.0, 1.0),
         "ASSUMPTION: where and how the RTOd radiator was mounted on Rassvet's exterior "

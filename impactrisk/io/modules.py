@@ -44,15 +44,20 @@ from impactrisk.errors import InputError
 __all__ = [
     "CATALOGUE_PACKAGE",
     "FLEET_FILE",
+    "ORBIT_HISTORY_FILE",
     "KNOWN_PORTS",
     "PORT_ALIASES",
     "Param",
     "Stay",
+    "Vehicle",
+    "OrbitPeriod",
     "Event",
     "ModuleSpec",
     "list_modules",
     "load_module",
     "load_fleet",
+    "load_vehicles",
+    "load_orbit_history",
     "stays_for",
 ]
 
@@ -60,22 +65,29 @@ __all__ = [
 CATALOGUE_PACKAGE = "impactrisk.catalogue"
 #: File name of the fleet manifest inside the catalogue.
 FLEET_FILE = "fleet.toml"
+#: File name of the station's mean-altitude history (before the bundled element sets).
+ORBIT_HISTORY_FILE = "iss_orbit_history.toml"
 
 #: Attachment points a stay may name: the docking ports of the Russian segment used by
-#: Soyuz and Progress in 2022-2023 and the two exterior mounting points of the RTOd.
-#: Their directions live in :data:`impactrisk.geometry.PORTS`.
+#: Soyuz MS and Progress MS since 2015 (Pirs until July 2021, Nauka's nadir port until
+#: Prichal arrived in November 2021, Zvezda's nadir berth of both) and the two exterior
+#: mounting points of the RTOd. Their directions live in :data:`impactrisk.geometry.PORTS`.
 KNOWN_PORTS = (
     "rassvet-nadir",
     "poisk-zenith",
     "zvezda-aft",
     "prichal-nadir",
+    "pirs-nadir",
+    "nauka-nadir",
+    "zvezda-nadir",
     "rassvet-exterior",
     "nauka-exterior",
 )
 
 #: Other names accepted for a port, mapped to the name used in :class:`Stay`.
 PORT_ALIASES = {"mrm1-nadir": "rassvet-nadir", "mrm2-zenith": "poisk-zenith",
-                "sm-aft": "zvezda-aft"}
+                "sm-aft": "zvezda-aft", "dc1-nadir": "pirs-nadir",
+                "mlm-nadir": "nauka-nadir", "sm-nadir": "zvezda-nadir"}
 
 _STAY_CONFIGURATIONS = ("stowed", "deployed")
 _CRITERIA = ("perforation", "detached-spall", "incipient-spall")
@@ -181,6 +193,14 @@ _MODULE_KEYS = ("name", "vehicle", "description", "references", "event")
 _EVENT_KEYS = ("kind", "time", "source", "observed_hole", "uncertain", "note")
 _STAY_KEYS = ("vehicle", "port", "start", "end", "source", "uncertain", "optional", "note",
               "configuration")
+_FLEET_KEYS = ("stay", "vehicle")
+_VEHICLE_KEYS = ("name", "launch", "source", "uncertain", "note")
+_ORBIT_KEYS = ("period",)
+_PERIOD_KEYS = ("start", "end", "mean_altitude_km", "inclination_deg", "source", "uncertain",
+                "note")
+#: Accepted range of a period's mean altitude [km] and inclination [deg].
+_ALTITUDE_RANGE_KM = (150.0, 1000.0)
+_INCLINATION_RANGE_DEG = (0.0, 180.0)
 
 
 # --- data classes ------------------------------------------------------------------------
@@ -282,6 +302,83 @@ class Stay:
             "source": self.source, "uncertain": self.uncertain, "optional": self.optional,
             "note": self.note, "configuration": self.configuration,
         }
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """A vehicle of the fleet manifest and its launch.
+
+    Attributes
+    ----------
+    name : str
+        E.g. ``"Soyuz MS-22"``; keys the ``[[stay]]`` rows.
+    launch : datetime.datetime
+        Lift-off, UTC, timezone-aware.
+    source : str
+        Where the launch time comes from.
+    uncertain : bool
+        The launch time is not firmly established (see ``note``).
+    note : str
+        Further facts, e.g. a reported radiator leak or a launch failure.
+    """
+
+    name: str
+    launch: dt.datetime
+    source: str
+    uncertain: bool = False
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (ISO 8601 UTC time)."""
+        return {"name": self.name, "launch": _iso(self.launch), "source": self.source,
+                "uncertain": self.uncertain, "note": self.note}
+
+
+@dataclass(frozen=True)
+class OrbitPeriod:
+    """A period of the station's documented mean altitude (a circular-orbit stand-in).
+
+    Attributes
+    ----------
+    start, end : datetime.datetime
+        UTC, timezone-aware; the period covers ``start <= t < end``.
+    mean_altitude_km : float
+        Mean altitude above a spherical Earth of radius 6378.137 km [km].
+    inclination_deg : float
+        Orbit inclination [deg].
+    source : str
+        Where the altitude comes from and how it was converted.
+    uncertain : bool
+        The altitude is poorly sourced for this period (see ``note``).
+    note : str
+        What the value rests on.
+    """
+
+    start: dt.datetime
+    end: dt.datetime
+    mean_altitude_km: float
+    inclination_deg: float
+    source: str
+    uncertain: bool = False
+    note: str = ""
+
+    @property
+    def duration_days(self) -> float:
+        """Length of the period [days]."""
+        return (self.end - self.start).total_seconds() / 86400.0
+
+    def contains(self, time: dt.datetime) -> bool:
+        """True when ``start <= time < end`` (naive times are taken as UTC)."""
+        if time.tzinfo is None:
+            time = time.replace(tzinfo=dt.timezone.utc)
+        return self.start <= time < self.end
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (ISO 8601 UTC times)."""
+        return {"start": _iso(self.start), "end": _iso(self.end),
+                "mean_altitude_km": self.mean_altitude_km,
+                "inclination_deg": self.inclination_deg, "source": self.source,
+                "uncertain": self.uncertain, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -458,11 +555,12 @@ class ModuleSpec:
 
 
 def list_modules() -> list[str]:
-    """Names of the shipped modules, sorted (the catalogue's TOML files but the fleet)."""
+    """Names of the shipped modules, sorted (the catalogue's TOML files but the fleet
+    manifest and the orbit history)."""
     return sorted(
         entry.name[: -len(".toml")]
         for entry in files(CATALOGUE_PACKAGE).iterdir()
-        if entry.name.endswith(".toml") and entry.name != FLEET_FILE
+        if entry.name.endswith(".toml") and entry.name not in (FLEET_FILE, ORBIT_HISTORY_FILE)
     )
 
 
@@ -507,23 +605,55 @@ def load_fleet(path: str | Path | None = None) -> tuple[Stay, ...]:
     """Read and validate a fleet manifest (default: the shipped ``fleet.toml``).
 
     Rows of one vehicle must be in time order and must not overlap, and two rows may not
-    occupy one port at the same time.
+    occupy one port at the same time. The optional ``[[vehicle]]`` tables (name, launch,
+    source, uncertain, note) are validated too: every stay of a listed vehicle must start
+    after its launch (:func:`load_vehicles` returns them).
     """
     if path is None:
-        return _packaged_fleet()
+        return _packaged_fleet()[0]
+    return _read_fleet(Path(path))[0]
+
+
+def load_vehicles(path: str | Path | None = None) -> tuple[Vehicle, ...]:
+    """The ``[[vehicle]]`` tables of a fleet manifest (default: the shipped ``fleet.toml``).
+
+    The whole manifest is validated as by :func:`load_fleet`. Vehicles are returned in
+    file order.
+    """
+    if path is None:
+        return _packaged_fleet()[1]
+    return _read_fleet(Path(path))[1]
+
+
+def load_orbit_history(path: str | Path | None = None) -> tuple[OrbitPeriod, ...]:
+    """Read and validate the station's mean-altitude history (default: the shipped
+    ``iss_orbit_history.toml``).
+
+    ``[[period]]`` rows (``start``, ``end``, ``mean_altitude_km``, ``inclination_deg``,
+    ``source``, optional ``uncertain`` and ``note``) must be in time order, each ending
+    after it starts and the next starting exactly where it ends (no gaps, no overlaps),
+    with altitudes in 150..1000 km and inclinations in 0..180 deg; every row names a
+    source.
+
+    Raises
+    ------
+    impactrisk.errors.InputError
+        Unreadable or malformed file, naming the file, the row and the key.
+    """
+    if path is None:
+        return _packaged_orbit_history()
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read fleet manifest {path}: {exc.strerror or exc}") from None
-    raw = _parse_toml(text, path.name)
-    _check_keys(raw, ("stay",), path.name, "")
-    return _parse_stays(raw.get("stay", []), path.name, "stay")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read orbit history {path}: "
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    return _parse_orbit_history(_parse_toml(text, path.name), path.name)
 
 
 def stays_for(vehicle: str, fleet: Iterable[Stay] | None = None) -> tuple[Stay, ...]:
     """The stays of one vehicle (names compared case- and punctuation-insensitively)."""
-    rows = _packaged_fleet() if fleet is None else tuple(fleet)
+    rows = _packaged_fleet()[0] if fleet is None else tuple(fleet)
     key = _normalise_name(vehicle)
     return tuple(s for s in rows if _normalise_name(s.vehicle) == key)
 
@@ -532,11 +662,23 @@ def stays_for(vehicle: str, fleet: Iterable[Stay] | None = None) -> tuple[Stay, 
 
 
 @lru_cache(maxsize=1)
-def _packaged_fleet() -> tuple[Stay, ...]:
+def _packaged_fleet() -> tuple[tuple[Stay, ...], tuple[Vehicle, ...]]:
     text = files(CATALOGUE_PACKAGE).joinpath(FLEET_FILE).read_text(encoding="utf-8")
-    raw = _parse_toml(text, FLEET_FILE)
-    _check_keys(raw, ("stay",), FLEET_FILE, "")
-    return _parse_stays(raw.get("stay", []), FLEET_FILE, "stay")
+    return _parse_fleet(_parse_toml(text, FLEET_FILE), FLEET_FILE)
+
+
+@lru_cache(maxsize=1)
+def _packaged_orbit_history() -> tuple[OrbitPeriod, ...]:
+    text = files(CATALOGUE_PACKAGE).joinpath(ORBIT_HISTORY_FILE).read_text(encoding="utf-8")
+    return _parse_orbit_history(_parse_toml(text, ORBIT_HISTORY_FILE), ORBIT_HISTORY_FILE)
+
+
+def _read_fleet(path: Path) -> tuple[tuple[Stay, ...], tuple[Vehicle, ...]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read fleet manifest {path}: {exc.strerror or exc}") from None
+    return _parse_fleet(_parse_toml(text, path.name), path.name)
 
 
 def _resolve_module(name: str | Path) -> tuple[str, str, str | None]:
@@ -1062,6 +1204,107 @@ def _allowed_paths(shields: dict[str, Any], surfaces: list[dict[str, Any]]) -> s
     for surface in surfaces:
         paths += [f"{surface['name']}.{k}" for k in _SURFACE_SCHEMA[surface["type"]]]
     return ", ".join(dict.fromkeys(paths))
+
+
+# --- fleet manifest and orbit history ------------------------------------------------------
+
+
+def _parse_fleet(raw: dict[str, Any], file: str) -> tuple[tuple[Stay, ...], tuple[Vehicle, ...]]:
+    """Stays and vehicles of a fleet manifest, validated against each other."""
+    _check_keys(raw, _FLEET_KEYS, file, "")
+    stays = _parse_stays(raw.get("stay", []), file, "stay")
+    vehicles = _parse_vehicles(raw.get("vehicle", []), file)
+    launches = {_normalise_name(v.name): (i, v) for i, v in enumerate(vehicles)}
+    for j, stay in enumerate(stays):
+        key = _normalise_name(stay.vehicle)
+        if key in launches:
+            i, vehicle = launches[key]
+            if stay.start <= vehicle.launch:
+                raise InputError(f"{file}: stay[{j}] ({stay.vehicle}).start: expected a time "
+                                 f"after the launch {_iso(vehicle.launch)} (vehicle[{i}]), "
+                                 f"got {_iso(stay.start)}")
+    return stays, vehicles
+
+
+def _parse_vehicles(raw: Any, file: str) -> tuple[Vehicle, ...]:
+    if not isinstance(raw, list):
+        raise InputError(f"{file}: vehicle: expected [[vehicle]] tables, got {_got(raw)}")
+    vehicles: list[Vehicle] = []
+    seen: dict[str, int] = {}
+    for i, table in enumerate(raw):
+        at = f"vehicle[{i}]"
+        if not isinstance(table, dict):
+            raise InputError(f"{file}: {at}: expected a table, got {_got(table)}")
+        _check_keys(table, _VEHICLE_KEYS, file, at)
+        name = _require_str(table, "name", file, at)
+        key = _normalise_name(name)
+        if key in seen:
+            raise InputError(f"{file}: {at}.name: {name!r} is already listed as "
+                             f"vehicle[{seen[key]}]")
+        seen[key] = i
+        at = f"vehicle[{i}] ({name})"
+        vehicles.append(Vehicle(
+            name=name,
+            launch=_parse_time(_require(table, "launch", file, at), file, f"{at}.launch"),
+            source=_require_str(table, "source", file, at),
+            uncertain=_optional_bool(table, "uncertain", file, at),
+            note=_optional_str(table, "note", file, at),
+        ))
+    return tuple(vehicles)
+
+
+def _parse_orbit_history(raw: dict[str, Any], file: str) -> tuple[OrbitPeriod, ...]:
+    _check_keys(raw, _ORBIT_KEYS, file, "")
+    rows = raw.get("period")
+    if rows is None:
+        raise InputError(f"{file}: missing [[period]] tables")
+    if not isinstance(rows, list) or not rows:
+        raise InputError(f"{file}: period: expected one or more [[period]] tables, "
+                         f"got {_got(rows)}")
+    periods: list[OrbitPeriod] = []
+    for i, table in enumerate(rows):
+        at = f"period[{i}]"
+        if not isinstance(table, dict):
+            raise InputError(f"{file}: {at}: expected a table, got {_got(table)}")
+        _check_keys(table, _PERIOD_KEYS, file, at)
+        start = _parse_time(_require(table, "start", file, at), file, f"{at}.start")
+        end = _parse_time(_require(table, "end", file, at), file, f"{at}.end")
+        if end <= start:
+            raise InputError(f"{file}: {at}.end: expected a time after start {_iso(start)}, "
+                             f"got {_iso(end)}")
+        altitude = _bounded_number(table, "mean_altitude_km", _ALTITUDE_RANGE_KM, "km",
+                                   file, at)
+        inclination = _bounded_number(table, "inclination_deg", _INCLINATION_RANGE_DEG,
+                                      "deg", file, at)
+        period = OrbitPeriod(
+            start=start, end=end, mean_altitude_km=altitude, inclination_deg=inclination,
+            source=_require_str(table, "source", file, at),
+            uncertain=_optional_bool(table, "uncertain", file, at),
+            note=_optional_str(table, "note", file, at),
+        )
+        if periods:
+            prev = periods[-1]
+            if period.start < prev.end:
+                what = "in time order" if period.start < prev.start else "not overlapping"
+                raise InputError(f"{file}: {at}.start: periods must be {what}; "
+                                 f"starts {_iso(period.start)}, before period[{i - 1}] "
+                                 f"ends ({_iso(prev.end)})")
+            if period.start > prev.end:
+                raise InputError(f"{file}: {at}.start: periods must be contiguous; gap "
+                                 f"from {_iso(prev.end)} (end of period[{i - 1}]) to "
+                                 f"{_iso(period.start)}")
+        periods.append(period)
+    return tuple(periods)
+
+
+def _bounded_number(table: dict[str, Any], key: str, bounds: tuple[float, float], unit: str,
+                    file: str, where: str) -> float:
+    value = _require(table, key, file, where)
+    low, high = bounds
+    if not _is_number(value) or not math.isfinite(value) or not low <= value <= high:
+        raise InputError(f"{file}: {where}.{key}: expected a number of {unit} in "
+                         f"{low:g}..{high:g}, got {_got(value)}")
+    return float(value)
 
 
 # --- stays --------------------------------------------------------------------------------
