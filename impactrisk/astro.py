@@ -117,6 +117,19 @@ def node_quantities(node_jd_utc: np.ndarray) -> SlowQuantities:
     return SlowQuantities(sun_teme, earth_velocity_teme, np.mod(longitude.degrees, 360.0))
 
 
+#: Nodes per cached block of :func:`node_quantities` (32 days at 0.25 d).
+NODE_BLOCK = 128
+
+
+@lru_cache(maxsize=128)
+def _node_block(block: int) -> SlowQuantities:
+    """Node quantities of nodes ``block * NODE_BLOCK ... (block + 1) * NODE_BLOCK - 1``
+    (counted from J2000), computed once per process: the nodes are fixed in absolute
+    time, so every window that touches a block reuses it."""
+    index = block * NODE_BLOCK + np.arange(NODE_BLOCK, dtype=np.float64)
+    return node_quantities(JD_J2000 + index * NODE_STEP_DAYS)
+
+
 def slow_quantities(jd: np.ndarray, fr: np.ndarray) -> SlowQuantities:
     """Slow quantities at sample times, interpolated from nodes fixed in absolute time.
 
@@ -141,7 +154,10 @@ def slow_quantities(jd: np.ndarray, fr: np.ndarray) -> SlowQuantities:
     k0 = int(np.floor(np.nanmin(x)))
     k1 = int(np.floor(np.nanmax(x))) + 1
     node_index = np.arange(k0, k1 + 1, dtype=np.float64)
-    nodes = node_quantities(JD_J2000 + node_index * NODE_STEP_DAYS)
+    parts = [_node_block(b) for b in range(k0 // NODE_BLOCK, k1 // NODE_BLOCK + 1)]
+    first = (k0 // NODE_BLOCK) * NODE_BLOCK
+    take = slice(k0 - first, k1 - first + 1)
+    nodes = SlowQuantities(*(np.concatenate([getattr(p, f) for p in parts])[take] for f in SlowQuantities._fields))
 
     sun = np.column_stack([np.interp(x, node_index, nodes.sun_teme_unit[:, i]) for i in range(3)])
     sun /= np.linalg.norm(sun, axis=1, keepdims=True)

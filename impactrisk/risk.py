@@ -15,6 +15,7 @@ exp(-N) (NASA/TM-2009-214785 eqs 2-1 to 2-3).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -429,6 +430,32 @@ def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int,
                            out_arrival, out_proj, out_proj_v, flux, flux_v)
 
 
+#: Threads of :func:`_parallel_response` (numpy releases the interpreter lock in the
+#: array operations of the kernel); 1 disables threading. Batch workers set it to 1 so
+#: that processes do not oversubscribe the cores.
+KERNEL_THREADS = min(2, os.cpu_count() or 1)
+#: Below this many bundle-element pairs one thread is used.
+_PARALLEL_MIN_PAIRS = 1 << 21
+
+
+def _parallel_response(bundles, pattern, n_patterns, elements, tables, speed_edges_km_s) -> PatternResponse:
+    """:func:`pattern_response` over halves of the bundles in threads, added up."""
+    n = len(bundles)
+    threads = KERNEL_THREADS if n * len(elements.area_m2) >= _PARALLEL_MIN_PAIRS else 1
+    if threads <= 1:
+        return pattern_response(bundles, pattern, n_patterns, elements, tables, speed_edges_km_s=speed_edges_km_s)
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, n, threads + 1).astype(int)
+    parts = [(FluxBundles(bundles.source, bundles.u_lvlh[a:b], bundles.v_km_s[a:b], bundles.flux_m2_yr[a:b]),
+              pattern[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    with ThreadPoolExecutor(threads) as pool:
+        done = list(pool.map(lambda part: pattern_response(part[0], part[1], n_patterns, elements, tables,
+                                                           speed_edges_km_s=speed_edges_km_s), parts))
+    fields = ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v")
+    return PatternResponse(*(sum(getattr(d, f) for d in done) for f in fields))
+
+
 class ResponseCache:
     """Responses of modules to pattern blocks, and fraction tables, kept for reuse.
 
@@ -495,8 +522,8 @@ class Responder:
             built = [family.build(tuple(blocks[q])) for q in missing]
             bundles = FluxBundles.concatenate([b for b, _ in built], source=family.name)
             pattern = np.concatenate([p + i * family.patterns_per_block for i, (_, p) in enumerate(built)])
-            whole = pattern_response(bundles, pattern, len(missing) * family.patterns_per_block, self.elements,
-                                     tables, speed_edges_km_s=self.speed_edges_km_s)
+            whole = _parallel_response(bundles, pattern, len(missing) * family.patterns_per_block, self.elements,
+                                       tables, self.speed_edges_km_s)
             ppb = family.patterns_per_block
             for i, q in enumerate(missing):
                 sl = slice(i * ppb, (i + 1) * ppb)
@@ -545,14 +572,16 @@ def integrate_exposure(responder: Responder, exposure: SourceExposure, sample_bi
     """
     response = responder.responses(exposure.family, exposure.blocks)
     n_surf = responder.elements.n_surfaces
-    per_row = np.einsum("tk,tks->ts", exposure.weight_yr, response.n[exposure.pattern]) \
-        if len(exposure.sample) else np.zeros((0, n_surf))
+    n_patterns = len(exposure.blocks) * exposure.family.patterns_per_block
     bins = np.asarray(sample_bin)[exposure.sample]
-    n_by_bin = np.stack([np.bincount(bins, weights=per_row[:, s], minlength=n_bins) for s in range(n_surf)],
-                        axis=1) if n_surf else np.zeros((n_bins, 0))
-    totals = exposure.pattern_weights_yr()
+    # Weight of every (time bin, pattern): one pass over the rows, then a product with
+    # the responses, instead of gathering a response for every row.
+    cells = (bins[:, None] * n_patterns + exposure.pattern).ravel()
+    weights = np.bincount(cells, weights=exposure.weight_yr.ravel(), minlength=n_bins * n_patterns)
+    weights = weights.reshape(n_bins, n_patterns)
+    totals = weights.sum(axis=0)
     return ExposureTally(
-        n_by_bin=n_by_bin,
+        n_by_bin=weights @ response.n,
         speed=np.einsum("p,psv->sv", totals, response.speed),
         arrival=np.einsum("p,psa->sa", totals, response.arrival),
         projected=totals @ response.projected,

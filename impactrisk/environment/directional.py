@@ -303,6 +303,8 @@ class SourceExposure:
     def restricted(self, keep: np.ndarray) -> "SourceExposure":
         """Only the rows whose sample is in the boolean sample mask ``keep``."""
         rows = keep[self.sample]
+        if rows.all():
+            return self
         return SourceExposure(self.family, self.blocks, self.sample[rows], self.pattern[rows],
                               self.weight_yr[rows])
 

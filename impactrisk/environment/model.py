@@ -58,6 +58,7 @@ from impactrisk.environment.meteoroid import grun_1985_flux, mass_from_diameter_
 from impactrisk.environment.parameters import ECSS_NEAR_EARTH, DensityClass
 from impactrisk.environment.showers import (
     Shower,
+    activity_window_deg,
     activity_zhr,
     mass_index,
     radiant_radec_deg,
@@ -210,9 +211,13 @@ def _slots(block_ids: np.ndarray) -> tuple[tuple, np.ndarray]:
     low = flat.min(axis=0)
     span = flat.max(axis=0) - low + 1
     code = np.ravel_multi_index(tuple((flat - low).T), tuple(span))
-    unique, inverse = np.unique(code, return_inverse=True)
+    # Block coordinates span a few nodes and rows: a table over the whole range (no sort).
+    present = np.bincount(code, minlength=int(np.prod(span))) > 0
+    unique = np.flatnonzero(present)
+    slot_of = np.cumsum(present) - 1
     coords = np.column_stack(np.unravel_index(unique, tuple(span))) + low
-    return tuple(tuple(int(x) for x in row) for row in coords), inverse.reshape(block_ids.shape[:-1])
+    return (tuple(tuple(int(x) for x in row) for row in coords),
+            slot_of[code].reshape(block_ids.shape[:-1]))
 
 
 # ----------------------------------------------------------------------- meteoroids
@@ -373,6 +378,26 @@ def shower_family(shower: Shower, config: EnvironmentConfig) -> PatternFamily:
                          spectrum, len(azimuths), build)
 
 
+def _activity_ranges(longitude_deg: np.ndarray, begin_deg: float, end_deg: float) -> list[slice]:
+    """Runs of samples whose solar longitude lies in the window ``[begin, end]`` (which
+    may wrap through 0); samples are in time order, so the longitude only increases,
+    wrapping at 360 deg at most once a year."""
+    if longitude_deg.size == 0:
+        return []
+    wraps = np.concatenate([[0], np.cumsum(np.diff(longitude_deg) < -180.0)])
+    unwrapped = longitude_deg + 360.0 * wraps
+    width = np.mod(end_deg - begin_deg, 360.0)
+    first = int(np.floor((unwrapped[0] - begin_deg) / 360.0)) - 1
+    last = int(np.floor((unwrapped[-1] - begin_deg) / 360.0)) + 1
+    ranges = []
+    for k in range(first, last + 1):
+        a = np.searchsorted(unwrapped, begin_deg + 360.0 * k, side="left")
+        b = np.searchsorted(unwrapped, begin_deg + 360.0 * k + width, side="right")
+        if b > a:
+            ranges.append(slice(int(a), int(b)))
+    return ranges
+
+
 def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: EnvironmentConfig) -> list[SourceExposure]:
     from impactrisk.astro import icrs_to_teme_rotation
 
@@ -382,26 +407,29 @@ def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: En
     longitude = eph.solar_longitude_deg
     mid = 0.5 * (float(eph.jd_utc[0]) + float(eph.jd_utc[-1]))
     rotation = icrs_to_teme_rotation(mid)
-    r_hat = eph.r_teme_km / eph.radius_km[:, None]
-    sin_eta = (ECSS_NEAR_EARTH.r_earth_km + ECSS_NEAR_EARTH.atmosphere_km) / eph.radius_km
-    cos_eta = np.sqrt(np.clip(1.0 - sin_eta**2, 0.0, None))
     step = config.shower_map_deg
     elevations, azimuths = _shower_map_axes(step)
     n_rows, n_cols = len(elevations) - 1, len(azimuths)
     for shower in showers:
-        active = ok & (np.asarray(activity_zhr(shower, longitude)) > 0.0)
-        if not active.any():
+        # The activity window is a run of samples (or two): work on those slices only.
+        parts = []
+        for run in _activity_ranges(longitude, *activity_window_deg(shower)):
+            lon = longitude[run]
+            ra, dec = radiant_radec_deg(shower, lon)
+            radiant = _radec_unit(np.atleast_1d(ra), np.atleast_1d(dec)) @ rotation.T
+            radiant_lvlh = np.einsum("tij,tj->ti", eph.lvlh_teme[run], radiant)
+            # Arrival from the radiant: blocked while the radiant is inside the Earth +
+            # 100 km disk around nadir (+Z), half-angle eta (ECSS Annex C.1.3.1).
+            sin_eta = (ECSS_NEAR_EARTH.r_earth_km + ECSS_NEAR_EARTH.atmosphere_km) / eph.radius_km[run]
+            cos_eta = np.sqrt(np.clip(1.0 - sin_eta**2, 0.0, None))
+            keep = ok[run] & (radiant_lvlh[:, 2] < cos_eta) & (np.asarray(activity_zhr(shower, lon)) > 0.0)
+            if keep.any():
+                parts.append((np.flatnonzero(keep) + run.start, radiant_lvlh[keep]))
+        if not parts:
             continue
-        idx = np.flatnonzero(active)
-        ra, dec = radiant_radec_deg(shower, longitude[idx])
-        radiant = _radec_unit(np.atleast_1d(ra), np.atleast_1d(dec)) @ rotation.T
-        # Arrival from the radiant: blocked inside the Earth + 100 km disk around nadir.
-        visible = -np.einsum("ti,ti->t", radiant, r_hat[idx]) < cos_eta[idx]
-        idx, radiant = idx[visible], radiant[visible]
-        if idx.size == 0:
-            continue
+        idx = np.concatenate([p[0] for p in parts])
         family = shower_family(shower, config)
-        el, az = radiant_map_coordinates(np.einsum("tij,tj->ti", eph.lvlh_teme[idx], radiant))
+        el, az = radiant_map_coordinates(np.concatenate([p[1] for p in parts]))
         y = (el + 90.0) / step
         row = np.clip(np.floor(y), 0, n_rows - 1).astype(np.int64)
         fy = y - row
@@ -409,11 +437,18 @@ def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: En
         col = np.floor(x).astype(np.int64) % n_cols
         fx = x - np.floor(x)
         node = np.rint(eph.altitude_km[idx] / config.node_step_km).astype(np.int64)
-        blocks, slot = _slots(np.stack([np.column_stack([node, node]), np.column_stack([row, row + 1])], axis=-1))
+        blocks, slot = _slots(np.stack([np.repeat(node[:, None], 2, axis=1), row[:, None] + np.arange(2)], axis=-1))
         col1 = (col + 1) % n_cols
-        pattern = np.column_stack([slot[:, 0] * n_cols + col, slot[:, 0] * n_cols + col1,
-                                   slot[:, 1] * n_cols + col, slot[:, 1] * n_cols + col1])
-        bilinear = np.column_stack([(1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx])
+        pattern = np.empty((len(idx), 4), dtype=np.int64)
+        pattern[:, 0] = slot[:, 0] * n_cols + col
+        pattern[:, 1] = slot[:, 0] * n_cols + col1
+        pattern[:, 2] = slot[:, 1] * n_cols + col
+        pattern[:, 3] = slot[:, 1] * n_cols + col1
+        bilinear = np.empty((len(idx), 4))
+        bilinear[:, 0] = (1 - fy) * (1 - fx)
+        bilinear[:, 1] = (1 - fy) * fx
+        bilinear[:, 2] = fy * (1 - fx)
+        bilinear[:, 3] = fy * fx
         perpendicular = np.asarray(shower_flux_above_mass(shower, longitude[idx], family.spectrum.reference_mass_g))
         weight = (perpendicular * eph.weight_s[idx] / SECONDS_PER_YEAR)[:, None] * bilinear
         out.append(SourceExposure(family, blocks, idx, pattern, weight))
