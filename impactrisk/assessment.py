@@ -20,6 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
+from impactrisk.constants import SECONDS_PER_DAY
 from impactrisk.elements import Orbit
 from impactrisk.environment.model import GROUPS, EnvironmentConfig, EnvironmentInputs, environment_exposure
 from impactrisk.ephemeris import Staleness
@@ -248,12 +249,23 @@ def assess_modules(
                 segments.append(_Segment(seg.start_jd, seg.end_jd, limit, hole))
         tallies.append(_Tally(module, segments, rows, len(surfaces.surfaces), n_days, len(sizes_cm), len(edges) - 1))
 
-    intervals = _merge_intervals([(s.start_jd, s.end_jd) for t in tallies for s in t.segments])
-    for a, b in intervals:
-        whole = np.floor(a - 0.5) + 0.5
-        duration_s = (b - a) * 86400.0
-        grid = TimeGrid(whole, a - whole, duration_s, min(step_s, duration_s))
-        for eph in iter_ephemeris(orbit, grid, select=select, allow_extrapolation=allow_extrapolation):
+    # One grid anchored at the window start: every module of every call sees the same
+    # sample times for the same window, whatever else is assessed with it; only the
+    # parts of the grid where some module is exposed are propagated.
+    start_jd, start_fr = datetime_to_jd(t0)
+    duration_s = (jd1 - jd0) * SECONDS_PER_DAY
+    grid = TimeGrid(start_jd, start_fr, duration_s, min(step_s, duration_s))
+    ranges = []
+    for a, b in _merge_intervals([(s.start_jd, s.end_jd) for t in tallies for s in t.segments]):
+        i0 = int(np.floor((a - jd0) * SECONDS_PER_DAY / grid.step_s))
+        i1 = int(np.ceil((b - jd0) * SECONDS_PER_DAY / grid.step_s))
+        if ranges and i0 <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], i1))
+        else:
+            ranges.append((i0, i1))
+    if ranges:
+        for eph in iter_ephemeris(orbit, grid, select=select, allow_extrapolation=allow_extrapolation,
+                                  sample_ranges=ranges):
             jd = eph.jd_utc
             day = np.clip(np.floor(jd - day0).astype(np.int64), 0, n_days - 1)
             exposures = None

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 from sgp4.api import SGP4_ERRORS as _SGP4_ERRORS
@@ -37,6 +37,7 @@ from impactrisk.errors import (
     PropagationWarning,
     StaleElementsWarning,
 )
+from impactrisk.constants import SECONDS_PER_DAY
 from impactrisk.timegrid import TimeGrid, format_utc, jd_to_datetime
 
 #: SGP4 error codes and their meaning (from the sgp4 package).
@@ -163,16 +164,33 @@ def iter_ephemeris(
     select: str = "nearest",
     chunk_samples: int = DEFAULT_CHUNK_SAMPLES,
     allow_extrapolation: bool = False,
+    sample_ranges: Sequence[tuple[int, int]] | None = None,
 ) -> Iterator[Ephemeris]:
     """Propagate ``orbit`` over ``grid`` chunk by chunk.
 
-    The coverage and the arguments are checked at once (before the first chunk);
-    the returned iterator yields one :class:`~impactrisk.ephemeris.Ephemeris` per chunk.
-    A :class:`PropagationWarning` is issued once if any sample failed.
+    ``sample_ranges`` limits the propagation to index ranges ``(i0, i1)`` of the grid
+    (in order, not overlapping); the samples keep the grid's times exactly, so a part of
+    a window is sampled as the whole window would be. The coverage (of the span of the
+    ranges) and the arguments are checked at once (before the first chunk); the returned
+    iterator yields one :class:`~impactrisk.ephemeris.Ephemeris` per chunk. A
+    :class:`PropagationWarning` is issued once if any sample failed.
     """
     _check_policy(select)
-    check_coverage(orbit, grid, allow_extrapolation)
-    chunks = list(grid.chunks(chunk_samples))
+    if chunk_samples < 1:
+        raise InputError(f"chunk size must be at least 1 sample, got {chunk_samples}")
+    if sample_ranges is None:
+        check_coverage(orbit, grid, allow_extrapolation)
+        chunks = list(grid.chunks(chunk_samples))
+    else:
+        ranges = [(max(0, int(a)), min(grid.n, int(b))) for a, b in sample_ranges]
+        ranges = [(a, b) for a, b in ranges if b > a]
+        if ranges:
+            first, last = ranges[0][0], ranges[-1][1]
+            start_s = first * grid.step_s
+            end_s = grid.duration_s if last == grid.n else last * grid.step_s
+            span = TimeGrid(grid.start_jd, grid.start_fr + start_s / SECONDS_PER_DAY, end_s - start_s, grid.step_s)
+            check_coverage(orbit, span, allow_extrapolation)
+        chunks = [(i, min(i + chunk_samples, b)) for a, b in ranges for i in range(a, b, chunk_samples)]
     return _generate(orbit, grid, chunks, select)
 
 

@@ -570,9 +570,8 @@ def integrate_exposure(responder: Responder, exposure: SourceExposure, sample_bi
     ``sample_bin[i]`` is the time bin (e.g. the UTC day) of sample ``i`` of the
     ephemeris the exposure was computed from.
     """
-    response = responder.responses(exposure.family, exposure.blocks)
-    n_surf = responder.elements.n_surfaces
-    n_patterns = len(exposure.blocks) * exposure.family.patterns_per_block
+    ppb = exposure.family.patterns_per_block
+    n_patterns = len(exposure.blocks) * ppb
     bins = np.asarray(sample_bin)[exposure.sample]
     # Weight of every (time bin, pattern): one pass over the rows, then a product with
     # the responses, instead of gathering a response for every row.
@@ -580,12 +579,22 @@ def integrate_exposure(responder: Responder, exposure: SourceExposure, sample_bi
     weights = np.bincount(cells, weights=exposure.weight_yr.ravel(), minlength=n_bins * n_patterns)
     weights = weights.reshape(n_bins, n_patterns)
     totals = weights.sum(axis=0)
+    # Only the patterns these rows touch take part (and only their blocks are computed):
+    # the sums then do not depend on which other samples (of other modules) shaped the
+    # exposure's blocks.
+    used = np.flatnonzero(totals)
+    used_blocks = np.unique(used // ppb)
+    response = responder.responses(exposure.family, [exposure.blocks[q] for q in used_blocks.tolist()])
+    at = np.searchsorted(used_blocks, used // ppb) * ppb + used % ppb
+    weights, totals = weights[:, used], totals[used]
+    n, speed, arrival, projected, projected_v, flux, flux_v = (
+        getattr(response, f)[at] for f in ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v"))
     return ExposureTally(
-        n_by_bin=weights @ response.n,
-        speed=np.einsum("p,psv->sv", totals, response.speed),
-        arrival=np.einsum("p,psa->sa", totals, response.arrival),
-        projected=totals @ response.projected,
-        projected_v=totals @ response.projected_v,
-        flux=float(totals @ response.flux),
-        flux_v=float(totals @ response.flux_v),
+        n_by_bin=weights @ n,
+        speed=np.einsum("p,psv->sv", totals, speed),
+        arrival=np.einsum("p,psa->sa", totals, arrival),
+        projected=totals @ projected,
+        projected_v=totals @ projected_v,
+        flux=float(totals @ flux),
+        flux_v=float(totals @ flux_v),
     )

@@ -38,7 +38,7 @@ from typing import Sequence
 
 import numpy as np
 
-from impactrisk.constants import MU_EARTH_WGS72_KM3_S2, R_EARTH_KM, SECONDS_PER_YEAR
+from impactrisk.constants import JD_J2000, MU_EARTH_WGS72_KM3_S2, R_EARTH_KM, SECONDS_PER_YEAR
 from impactrisk.environment.crossing import MU_EARTH_KM3_S2 as CROSSING_MU_KM3_S2
 from impactrisk.environment.crossing import (
     DebrisInclinationMix,
@@ -398,15 +398,26 @@ def _activity_ranges(longitude_deg: np.ndarray, begin_deg: float, end_deg: float
     return ranges
 
 
-def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: EnvironmentConfig) -> list[SourceExposure]:
+#: Spacing of the ICRS -> TEME rotations applied to shower radiants [d].
+ROTATION_NODE_DAYS = 4.0
+
+
+@lru_cache(maxsize=256)
+def _icrs_to_teme(node: int) -> np.ndarray:
     from impactrisk.astro import icrs_to_teme_rotation
 
+    return icrs_to_teme_rotation(JD_J2000 + node * ROTATION_NODE_DAYS)
+
+
+def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: EnvironmentConfig) -> list[SourceExposure]:
     out = []
     if not ok.any():
         return out
     longitude = eph.solar_longitude_deg
-    mid = 0.5 * (float(eph.jd_utc[0]) + float(eph.jd_utc[-1]))
-    rotation = icrs_to_teme_rotation(mid)
+    # ICRS -> TEME changes by under an arcsecond in a few days: one rotation per node of
+    # ROTATION_NODE_DAYS fixed in absolute time, so that a sample's radiant does not
+    # depend on which other samples share its chunk.
+    node_of_sample = np.rint((eph.jd_utc - JD_J2000) / ROTATION_NODE_DAYS).astype(np.int64)
     step = config.shower_map_deg
     elevations, azimuths = _shower_map_axes(step)
     n_rows, n_cols = len(elevations) - 1, len(azimuths)
@@ -416,7 +427,11 @@ def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: En
         for run in _activity_ranges(longitude, *activity_window_deg(shower)):
             lon = longitude[run]
             ra, dec = radiant_radec_deg(shower, lon)
-            radiant = _radec_unit(np.atleast_1d(ra), np.atleast_1d(dec)) @ rotation.T
+            radiant = _radec_unit(np.atleast_1d(ra), np.atleast_1d(dec))
+            nodes = node_of_sample[run]
+            for node in np.unique(nodes).tolist():
+                at = nodes == node
+                radiant[at] = radiant[at] @ _icrs_to_teme(node).T
             radiant_lvlh = np.einsum("tij,tj->ti", eph.lvlh_teme[run], radiant)
             # Arrival from the radiant: blocked while the radiant is inside the Earth +
             # 100 km disk around nadir (+Z), half-angle eta (ECSS Annex C.1.3.1).
@@ -604,23 +619,29 @@ def debris_families(config: EnvironmentConfig, inputs: EnvironmentInputs, inc_q:
 
 
 def _debris_exposures(eph, ok: np.ndarray, config: EnvironmentConfig, inputs: EnvironmentInputs) -> list[SourceExposure]:
-    sample = np.flatnonzero(ok)
-    if sample.size == 0:
+    everything = np.flatnonzero(ok)
+    if everything.size == 0:
         return []
-    w = eph.weight_s[sample]
-    inc_t = round(float(np.sum(eph.inclination_deg[sample] * w) / np.sum(w)), 2)
     n_cells = int(round(360.0 / config.u_cell_deg))
-    arc = np.degrees(eph.speed_km_s[sample] / eph.radius_km[sample] * w)
-    cells, share = arc_cell_overlaps(eph.arg_latitude_deg[sample], arc, 360.0 / n_cells, n_cells)
-    nodes, hat = _node_weights(eph.altitude_km[sample], config.node_step_km)
-    blocks, slot = _slots(nodes[..., None])
-    pattern = (slot[:, :, None] * n_cells + cells[:, None, :]).reshape(len(sample), -1)
-    spread = (hat[:, :, None] * share[:, None, :]).reshape(len(sample), -1)
-    magnitudes = debris_magnitudes(config, inputs, eph.altitude_km[sample], eph.inclination_deg[sample],
-                                   julian_year(eph.jd_utc[sample]))
-    families = debris_families(config, inputs, inc_t)
-    return [SourceExposure(family, blocks, sample, pattern, (mag * w / SECONDS_PER_YEAR)[:, None] * spread)
-            for family, mag in zip(families, magnitudes)]
+    # The crossing patterns are keyed by the target inclination to 0.01 deg, sample by
+    # sample (the ISS's osculating inclination moves by a few thousandths of a degree).
+    inc_key = np.round(eph.inclination_deg[everything], 2)
+    out = []
+    for inc_t in np.unique(inc_key).tolist():
+        sample = everything[inc_key == inc_t]
+        w = eph.weight_s[sample]
+        arc = np.degrees(eph.speed_km_s[sample] / eph.radius_km[sample] * w)
+        cells, share = arc_cell_overlaps(eph.arg_latitude_deg[sample], arc, 360.0 / n_cells, n_cells)
+        nodes, hat = _node_weights(eph.altitude_km[sample], config.node_step_km)
+        blocks, slot = _slots(nodes[..., None])
+        pattern = (slot[:, :, None] * n_cells + cells[:, None, :]).reshape(len(sample), -1)
+        spread = (hat[:, :, None] * share[:, None, :]).reshape(len(sample), -1)
+        magnitudes = debris_magnitudes(config, inputs, eph.altitude_km[sample], eph.inclination_deg[sample],
+                                       julian_year(eph.jd_utc[sample]))
+        families = debris_families(config, inputs, round(float(inc_t), 2))
+        out.extend(SourceExposure(family, blocks, sample, pattern, (mag * w / SECONDS_PER_YEAR)[:, None] * spread)
+                   for family, mag in zip(families, magnitudes))
+    return out
 
 
 def environment_exposure(eph, inputs: EnvironmentInputs, config: EnvironmentConfig = EnvironmentConfig(),
