@@ -48,7 +48,9 @@ __all__ = [
     "Staleness",
     "TimeGrid",
     "assess",
+    "assessment_config",
     "default_window",
+    "prepare_module",
     "response_cache",
     "uncertainty_band",
     "flux",
@@ -287,23 +289,13 @@ def assess(
     cache : impactrisk.risk.ResponseCache, optional
         Where pattern responses are kept (default: one per process, :func:`response_cache`).
     """
-    import re
-
     from impactrisk import __version__
     from impactrisk.assessment import assess_module
-    from impactrisk.environment.model import EnvironmentConfig
     from impactrisk.io.flux_tables import load_environment_inputs
-    from impactrisk.io.modules import load_module
-    from impactrisk.modules import module_model
     from impactrisk.timegrid import parse_duration_s
 
-    hole_mm = None
-    match = re.fullmatch(r"\s*hole\s*>=\s*([0-9.]+)\s*(mm|cm)\s*", criterion)
-    if match:
-        hole_mm = float(match.group(1)) * (10.0 if match.group(2) == "cm" else 1.0)
-        criterion = "leak"
-    spec = load_module(module, overrides=overrides, include_optional=include_optional)
-    model = module_model(spec, criterion=criterion)
+    spec, model, criterion, hole_mm = prepare_module(module, criterion, overrides=overrides,
+                                                     include_optional=include_optional)
     t0, t1 = spec.default_window()
     t0 = parse_utc(start, what="start") if start is not None else t0
     if end is not None:
@@ -314,7 +306,7 @@ def assess(
         raise InputError(f"end {t1.isoformat()} is not after start {t0.isoformat()}; expected start < end")
     the_orbit = load_orbit(tle=tle, orbit=orbit, catalog_id=catalog_id)
     if config is None:
-        config = EnvironmentConfig(debris_model=debris_model, showers=showers, **ASSESS_METEOROID_RESOLUTION)
+        config = assessment_config(debris_model, showers)
     kwargs = dict(criterion=criterion, step_s=parse_duration_s(step), attitude=attitude,
                   select=select, allow_extrapolation=allow_extrapolation,
                   stale_threshold_days=stale_threshold_days, stale_warn_days=stale_warn_days,
@@ -332,6 +324,39 @@ def assess(
         result.band = uncertainty_band(result, {config.debris_model: result.n_by_group["debris"],
                                                 other_model: other.n_by_group["debris"]})
     return result
+
+
+def prepare_module(module: str | Path, criterion: str = "leak", *, overrides: tuple[str, ...] = (),
+                   include_optional: bool = True):
+    """Read a module and build its chain model for a criterion.
+
+    Returns
+    -------
+    (spec, model, criterion, hole_mm)
+        The validated :class:`impactrisk.io.modules.ModuleSpec`, the
+        :class:`impactrisk.assessment.ModuleModel`, the criterion its shields stand for
+        (``hole>=D`` counts channel-wall perforations, bracketed) and the hole diameter
+        [mm] (None unless ``hole>=D``).
+    """
+    import re
+
+    from impactrisk.io.modules import load_module
+    from impactrisk.modules import module_model
+
+    hole_mm = None
+    match = re.fullmatch(r"\s*hole\s*>=\s*([0-9.]+)\s*(mm|cm)\s*", criterion)
+    if match:
+        hole_mm = float(match.group(1)) * (10.0 if match.group(2) == "cm" else 1.0)
+        criterion = "leak"
+    spec = load_module(module, overrides=overrides, include_optional=include_optional)
+    return spec, module_model(spec, criterion=criterion), criterion, hole_mm
+
+
+def assessment_config(debris_model: str = "kessler-1991", showers: bool = True) -> "EnvironmentConfig":
+    """The environment configuration :func:`assess` uses by default."""
+    from impactrisk.environment.model import EnvironmentConfig
+
+    return EnvironmentConfig(debris_model=debris_model, showers=showers, **ASSESS_METEOROID_RESOLUTION)
 
 
 #: Published uncertainty of the Kessler NASA-90/91 debris family near 500 km: "a factor

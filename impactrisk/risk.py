@@ -175,26 +175,56 @@ class FractionTable:
     The fraction is smooth in both (power laws of V and cos theta within one density
     class, with kinks where a class boundary is crossed), so a grid of 0.25 km/s by
     0.005 in cosine reproduces it to well under 1 % where it matters
-    (tests/test_risk_table.py).
+    (tests/test_risk_table.py). Rows are computed on first use, in blocks of
+    :data:`ROWS_PER_BLOCK` speeds: a source only pays for the speeds it has (debris up
+    to 16 km/s, a shower within a few km/s of its entry speed).
     """
+
+    #: Speed rows computed at a time.
+    ROWS_PER_BLOCK = 20
 
     def __init__(self, spectrum: SizeSpectrum, d_crit_cm: BallisticLimit, *,
                  v_max_km_s: float = 100.0, dv_km_s: float = 0.25, n_cos: int = 201):
+        self.spectrum = spectrum
+        self.d_crit_cm = d_crit_cm
         self.v_step = dv_km_s
         self.v_grid = np.arange(0.0, v_max_km_s + dv_km_s, dv_km_s)
         self.cos_grid = np.linspace(0.0, 1.0, n_cos)
-        v = self.v_grid[:, None]
-        c = self.cos_grid[None, :]
-        angle_deg = np.degrees(np.arccos(c))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d_crit = [np.asarray(d_crit_cm(v, angle_deg, rho), dtype=np.float64)
-                      for rho in spectrum.densities_g_cm3]
-            table = np.asarray(spectrum.fraction_above(d_crit), dtype=np.float64)
-        self.table = np.nan_to_num(np.broadcast_to(table, (len(self.v_grid), n_cos)), nan=0.0)
+        self._angle_deg = np.degrees(np.arccos(self.cos_grid))[None, :]
+        self._table = np.zeros((len(self.v_grid), n_cos))
         # float32 (value, next value) pairs along the cosine axis, the last one repeated
         # (for :meth:`pairs`).
-        padded = np.concatenate([self.table, self.table[:, -1:]], axis=1).astype(np.float32)
-        self._pairs32 = np.ascontiguousarray(np.stack([padded[:, :-1], padded[:, 1:]], axis=-1))
+        self._pairs32 = np.zeros((len(self.v_grid), n_cos, 2), dtype=np.float32)
+        self._done = np.zeros(-(-len(self.v_grid) // self.ROWS_PER_BLOCK), dtype=bool)
+
+    def _ensure(self, rows: np.ndarray) -> None:
+        """Compute the blocks holding the speed rows ``rows`` that are not there yet."""
+        blocks = np.unique(np.asarray(rows, dtype=np.intp) // self.ROWS_PER_BLOCK)
+        for b in blocks[~self._done[blocks]].tolist():
+            sl = slice(b * self.ROWS_PER_BLOCK, min((b + 1) * self.ROWS_PER_BLOCK, len(self.v_grid)))
+            v = self.v_grid[sl, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                d_crit = [np.asarray(self.d_crit_cm(v, self._angle_deg, rho), dtype=np.float64)
+                          for rho in self.spectrum.densities_g_cm3]
+                part = np.asarray(self.spectrum.fraction_above(d_crit), dtype=np.float64)
+            part = np.nan_to_num(np.broadcast_to(part, (sl.stop - sl.start, len(self.cos_grid))), nan=0.0)
+            self._table[sl] = part
+            padded = np.concatenate([part, part[:, -1:]], axis=1).astype(np.float32)
+            self._pairs32[sl, :, 0] = padded[:, :-1]
+            self._pairs32[sl, :, 1] = padded[:, 1:]
+            self._done[b] = True
+
+    @property
+    def table(self) -> np.ndarray:
+        """The whole table, (speeds, cosines) (computes every row)."""
+        self._ensure(np.arange(len(self.v_grid)))
+        return self._table
+
+    def _rows(self, v_km_s) -> tuple[np.ndarray, np.ndarray]:
+        x = np.clip(np.asarray(v_km_s, dtype=np.float64) / self.v_step, 0.0, len(self.v_grid) - 1.000001)
+        i = x.astype(np.intp)
+        self._ensure(np.concatenate([np.ravel(i), np.ravel(i) + 1]))
+        return i, x - i
 
     def pairs(self, v_km_s: np.ndarray, cosine: np.ndarray) -> np.ndarray:
         """The fraction for every bundle (speeds ``(B,)``) and element (cosines ``(B, E)``
@@ -202,9 +232,8 @@ class FractionTable:
         step done once per bundle (one row of the table per bundle) so that only the
         cosine step is done per pair. Returns float32 (B, E)."""
         v = np.asarray(v_km_s, dtype=np.float64)
-        x = np.clip(v / self.v_step, 0.0, len(self.v_grid) - 1.000001)
-        i = x.astype(np.intp)
-        fx = (x - i).astype(np.float32)[:, None, None]
+        i, fx = self._rows(v)
+        fx = fx.astype(np.float32)[:, None, None]
         # Row of each bundle, as (value, next value) pairs packed in one complex64 so
         # that one gather fetches both ends of the cosine interval.
         rows = self._pairs32[i] * (np.float32(1.0) - fx) + self._pairs32[i + 1] * fx    # (B, C, 2)
@@ -222,13 +251,11 @@ class FractionTable:
         return high
 
     def __call__(self, v_km_s: np.ndarray, cosine: np.ndarray) -> np.ndarray:
-        x = np.clip(np.asarray(v_km_s) / self.v_step, 0.0, len(self.v_grid) - 1.000001)
+        i, fx = self._rows(v_km_s)
         y = np.clip(np.asarray(cosine) * (len(self.cos_grid) - 1), 0.0, len(self.cos_grid) - 1.000001)
-        i = x.astype(np.int64)
         j = y.astype(np.int64)
-        fx = x - i
         fy = y - j
-        t = self.table
+        t = self._table
         return ((t[i, j] * (1.0 - fy) + t[i, j + 1] * fy) * (1.0 - fx)
                 + (t[i + 1, j] * (1.0 - fy) + t[i + 1, j + 1] * fy) * fx)
 
@@ -438,20 +465,32 @@ KERNEL_THREADS = min(2, os.cpu_count() or 1)
 _PARALLEL_MIN_PAIRS = 1 << 21
 
 
-def _parallel_response(bundles, pattern, n_patterns, elements, tables, speed_edges_km_s) -> PatternResponse:
-    """:func:`pattern_response` over halves of the bundles in threads, added up."""
-    n = len(bundles)
-    threads = KERNEL_THREADS if n * len(elements.area_m2) >= _PARALLEL_MIN_PAIRS else 1
-    if threads <= 1:
-        return pattern_response(bundles, pattern, n_patterns, elements, tables, speed_edges_km_s=speed_edges_km_s)
-    from concurrent.futures import ThreadPoolExecutor
+#: Large blocks are split into this many parts, always (whatever the number of
+#: threads), so that the float sums, and hence the results, do not depend on it.
+_PARTS = 2
 
-    bounds = np.linspace(0, n, threads + 1).astype(int)
-    parts = [(FluxBundles(bundles.source, bundles.u_lvlh[a:b], bundles.v_km_s[a:b], bundles.flux_m2_yr[a:b]),
-              pattern[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
-    with ThreadPoolExecutor(threads) as pool:
-        done = list(pool.map(lambda part: pattern_response(part[0], part[1], n_patterns, elements, tables,
-                                                           speed_edges_km_s=speed_edges_km_s), parts))
+
+def _parallel_response(bundles, pattern, n_patterns, elements, tables, speed_edges_km_s) -> PatternResponse:
+    """:func:`pattern_response` over fixed parts of the bundles, in threads when
+    :data:`KERNEL_THREADS` allows, added up in order."""
+    n = len(bundles)
+    parts = _PARTS if n * len(elements.area_m2) >= _PARALLEL_MIN_PAIRS else 1
+    if parts == 1:
+        return pattern_response(bundles, pattern, n_patterns, elements, tables, speed_edges_km_s=speed_edges_km_s)
+    bounds = np.linspace(0, n, parts + 1).astype(int)
+    pieces = [(FluxBundles(bundles.source, bundles.u_lvlh[a:b], bundles.v_km_s[a:b], bundles.flux_m2_yr[a:b]),
+               pattern[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def run(piece):
+        return pattern_response(piece[0], piece[1], n_patterns, elements, tables, speed_edges_km_s=speed_edges_km_s)
+
+    if KERNEL_THREADS > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(KERNEL_THREADS, parts)) as pool:
+            done = list(pool.map(run, pieces))
+    else:
+        done = [run(piece) for piece in pieces]
     fields = ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v")
     return PatternResponse(*(sum(getattr(d, f) for d in done) for f in fields))
 
@@ -462,18 +501,26 @@ class ResponseCache:
     Patterns depend only on the orbit's slowly varying variables, so a long run, a
     sweep or a batch of windows meets the same blocks again and again; their responses
     (and the tabulated fractions above each ballistic limit) are computed once.
-    ``max_blocks`` bounds the number of block responses kept (least recently used go).
+    ``max_blocks`` bounds the number of block responses kept in memory (least recently
+    used go). ``store``, if given, is a second level shared between processes: an
+    object with ``load(key) -> PatternResponse | None`` and ``save(key, response)``
+    (e.g. :class:`impactrisk.io.batch_store.DiskResponseStore`).
     """
 
-    def __init__(self, max_blocks: int = 4096):
+    def __init__(self, max_blocks: int = 4096, store=None):
         self.max_blocks = int(max_blocks)
+        self.store = store
         self._blocks: OrderedDict = OrderedDict()
         self._tables: dict = {}
         self.hits = 0
+        self.loaded = 0
         self.misses = 0
 
     def table(self, family: PatternFamily, shield) -> FractionTable:
-        key = (family.key, shield)
+        # A spectrum is named by its model, parameters and densities: families that
+        # share it (e.g. debris patterns of two inclinations) share the table.
+        spectrum = family.spectrum
+        key = (spectrum.name, spectrum.bands, spectrum.reference_mass_g, spectrum.valid_mass_g, shield)
         table = self._tables.get(key)
         if table is None:
             table = self._tables[key] = FractionTable(family.spectrum, shield.d_crit_cm)
@@ -484,13 +531,37 @@ class ResponseCache:
         if value is not None:
             self._blocks.move_to_end(key)
             self.hits += 1
+            return value
+        if self.store is not None:
+            value = self.store.load(_store_key(key))
+            if value is not None:
+                self.loaded += 1
+                self._keep(key, value)
         return value
 
-    def put(self, key, value) -> None:
+    def put(self, key, value, *, persist: bool = True) -> None:
+        """Keep a computed response; ``persist=False`` keeps it out of the shared store
+        (for blocks cheaper to compute again than to write and read)."""
         self.misses += 1
+        self._keep(key, value)
+        if self.store is not None and persist:
+            self.store.save(_store_key(key), value)
+
+    def _keep(self, key, value) -> None:
         self._blocks[key] = value
         while len(self._blocks) > self.max_blocks:
             self._blocks.popitem(last=False)
+
+
+def _store_key(key) -> tuple:
+    """A process-independent identity of a cache key (the family by its key)."""
+    family, block, responder = key
+    return (family.key, block, responder)
+
+
+#: Blocks of at least this many bundle-element pairs go to the shared store; smaller
+#: ones (a row of a shower map) are quicker to compute than to write and read.
+_PERSIST_MIN_PAIRS = 1 << 20
 
 
 class Responder:
@@ -529,7 +600,8 @@ class Responder:
                 sl = slice(i * ppb, (i + 1) * ppb)
                 part = PatternResponse(whole.n[sl], whole.speed[sl], whole.arrival[sl], whole.projected[sl],
                                        whole.projected_v[sl], whole.flux[sl], whole.flux_v[sl])
-                self.cache.put((family, tuple(blocks[q]), self._key), part)
+                pairs = len(built[i][0]) * len(self.elements.area_m2)
+                self.cache.put((family, tuple(blocks[q]), self._key), part, persist=pairs >= _PERSIST_MIN_PAIRS)
                 parts[q] = part
         return PatternResponse.concatenate(parts)
 

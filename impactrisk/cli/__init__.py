@@ -12,6 +12,7 @@ from impactrisk.cli import ble as _ble
 from impactrisk.cli import flux as _flux
 from impactrisk.cli import modules as _modules
 from impactrisk.cli import orbit as _orbit
+from impactrisk.cli import report as _report
 from impactrisk.cli import risk as _risk
 from impactrisk.cli import tle as _tle
 
@@ -28,6 +29,7 @@ app.command("orbit")(_orbit.orbit)
 app.command("risk")(_risk.risk)
 app.command("ble")(_ble.ble)
 app.command("flux")(_flux.flux)
+app.command("report")(_report.report)
 app.add_typer(_modules.app, name="modules")
 
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -187,16 +186,9 @@ def write_flux_table(table: FluxTable, path: str | os.PathLike, *,
     path = Path(path)
     if path.exists() and not overwrite:
         raise InputError(f"{str(path)!r} exists; pass overwrite=True to replace it")
-    text = "\n".join(format_flux_table(table)) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    from impactrisk.io.atomic import write_atomic
+
+    return write_atomic(path, "\n".join(format_flux_table(table)) + "\n")
 
 
 # --------------------------------------------------------------------------- reading

@@ -3,8 +3,7 @@ canvas (no pyplot, no global state). matplotlib is imported inside the functions
 
 from __future__ import annotations
 
-import os
-import secrets
+import io
 from pathlib import Path
 
 import numpy as np
@@ -90,14 +89,8 @@ def save_figure(fig, path: str | os.PathLike) -> Path:
     if fmt not in supported:
         raise InputError(f"plot file {str(path)!r}: expected an extension among "
                          f"{', '.join('.' + k for k in sorted(supported))}, got {path.suffix or 'none'!r}")
-    # A fresh name opened exclusively with mode 0o666, so that the user's umask sets the
-    # permissions of the plot as for any new file (mkstemp would make it private).
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fig.savefig(handle, format=fmt)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    from impactrisk.io.atomic import write_atomic
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt)
+    return write_atomic(path, buffer.getvalue())
