@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -61,6 +63,10 @@ def risk(
     stale_limit: StaleLimitOption = 14.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the daily series as CSV.")] = False,
+    plot: Annotated[Optional[Path], typer.Option(
+        "--plot", help="Also write a plot (cumulative N, penetrator speeds, N per surface) to FILE "
+                       "(.png, .pdf, .svg, ...).",
+    )] = None,
 ) -> None:
     """Expected penetrations N, PNP = exp(-N) and the breakdown by source and surface.
 
@@ -75,6 +81,10 @@ def risk(
         ypr = ()
     if len(ypr) != 3:
         fail(f"--attitude: expected yaw,pitch,roll in degrees (e.g. -4,-3,0), got {attitude!r}")
+    if plot is not None:
+        from impactrisk.report.plots import check_plot_path
+
+        check_plot_path(plot)  # a bad extension or folder fails before the assessment
     from impactrisk.api import assess
 
     result = assess(
@@ -99,6 +109,11 @@ def risk(
         if target_n is not None:
             result.inverse.append({"parameter": table["parameter"], "target_n": target_n,
                                    "value": table["value_for_target"]})
+    if plot is not None:
+        from impactrisk.report.plots import write_risk_plot
+
+        write_risk_plot(result, plot)
+        print(f"plot written to {plot}", file=sys.stderr)
     if as_json:
         echo_json(result.to_dict())
     elif as_csv:
@@ -120,7 +135,9 @@ def _echo_csv(result) -> None:
 
 
 def _one_in(value: float) -> str:
-    return "never" if value == float("inf") else f"1 in {value:,.0f}"
+    if value == float("inf"):
+        return "never"
+    return f"1 in {value:.2g}" if value < 10 else f"1 in {value:,.0f}"
 
 
 def format_result(r) -> str:
@@ -182,6 +199,13 @@ def format_result(r) -> str:
     lines.append(f"orbit      {r.orbit['source']} ({r.orbit['kind']}), {r.orbit['element_sets_used']} element sets"
                  + (f"; stalest {st['max_age_days']:.2f} d, {100 * st['fraction_older_than_threshold']:.0f}% of the "
                     f"time older than {st['threshold_days']:g} d" if st and st.get("max_age_days") is not None else ""))
+    for seg in r.orbit.get("segments", []):
+        if seg["kind"] == "circular" and seg["note"]:
+            altitude = seg["source"].split(":")[1] if seg["source"].startswith("circular:") else "?"
+            lines.append(f"stand-in   {seg['start'][:10]} .. {seg['end'][:10]} ({seg['days']:.0f} d): circular orbit at "
+                         f"the station's documented mean altitude, {altitude} km"
+                         + (" [uncertain]" if "[uncertain]" in seg["note"] else "")
+                         + " (sources: --json, impactrisk/catalogue/iss_orbit_history.toml)")
     lines.append("models     " + "; ".join(sorted(set(r.models["environment"].values())))[:400])
     for note in r.notes:
         lines.append(f"note       {note}")
