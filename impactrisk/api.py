@@ -52,6 +52,7 @@ __all__ = [
     "default_window",
     "prepare_module",
     "response_cache",
+    "station_orbit",
     "uncertainty_band",
     "flux",
     "iter_ephemeris",
@@ -304,7 +305,8 @@ def assess(
         raise InputError(f"module {spec.name!r} has an open exposure and no event: give --end")
     if t1 <= t0:
         raise InputError(f"end {t1.isoformat()} is not after start {t0.isoformat()}; expected start < end")
-    the_orbit = load_orbit(tle=tle, orbit=orbit, catalog_id=catalog_id)
+    the_orbit = station_orbit() if (tle is None and orbit is None) else \
+        load_orbit(tle=tle, orbit=orbit, catalog_id=catalog_id)
     if config is None:
         config = assessment_config(debris_model, showers)
     kwargs = dict(criterion=criterion, step_s=parse_duration_s(step), attitude=attitude,
@@ -324,6 +326,40 @@ def assess(
         result.band = uncertainty_band(result, {config.debris_model: result.n_by_group["debris"],
                                                 other_model: other.n_by_group["debris"]})
     return result
+
+
+def station_orbit(stand_ins: bool = True):
+    """The station's orbit over its history: the bundled ISS element sets, preceded by
+    circular stand-ins at the documented mean altitude of each earlier period
+    (``impactrisk/catalogue/iss_orbit_history.toml``, with its sources).
+
+    Returns
+    -------
+    impactrisk.elements.OrbitTimeline
+        Every result assessed with it lists the segments it used; the stand-ins are
+        marked ``kind = "circular"`` with their altitude, source and uncertainty.
+    """
+    import math
+
+    from impactrisk.elements import OrbitSegment, OrbitTimeline
+    from impactrisk.io.modules import load_orbit_history
+    from impactrisk.timegrid import datetime_to_jd
+
+    history = load_orbit()
+    first, _ = history.coverage_jd
+    segments = []
+    if stand_ins:
+        for period in load_orbit_history():
+            a = float(sum(datetime_to_jd(period.start)))
+            b = min(float(sum(datetime_to_jd(period.end))), first)
+            if b > a:
+                note = (f"circular stand-in at the documented mean altitude {period.mean_altitude_km:g} km, "
+                        f"{period.inclination_deg:g} deg ({period.source})" + (" [uncertain]" if period.uncertain else ""))
+                segments.append(OrbitSegment(a, b, Orbit.circular(period.mean_altitude_km, period.inclination_deg,
+                                                                  0.0, period.start), note))
+    segments.append(OrbitSegment(segments[-1].end_jd if segments else -math.inf, math.inf, history,
+                                 "bundled ISS element-set history"))
+    return OrbitTimeline(tuple(segments))
 
 
 def prepare_module(module: str | Path, criterion: str = "leak", *, overrides: tuple[str, ...] = (),

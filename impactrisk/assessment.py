@@ -21,10 +21,10 @@ from typing import Sequence
 import numpy as np
 
 from impactrisk.constants import SECONDS_PER_DAY
-from impactrisk.elements import Orbit
+from impactrisk.elements import Orbit, OrbitTimeline
 from impactrisk.environment.model import GROUPS, EnvironmentConfig, EnvironmentInputs, environment_exposure
 from impactrisk.ephemeris import Staleness
-from impactrisk.errors import InputError
+from impactrisk.errors import CoverageError, InputError
 from impactrisk.geometry import TEA_SEGMENT, AttitudeSegment, AttitudeTimeline
 from impactrisk.propagation import (
     DEFAULT_STALE_THRESHOLD_DAYS,
@@ -130,6 +130,8 @@ class _Tally:
     meta: dict = field(default_factory=dict)
     staleness: list = field(default_factory=list)
     epochs: set = field(default_factory=set)
+    segment_s: dict = field(default_factory=dict)
+    segments_used: dict = field(default_factory=dict)
 
     def __post_init__(self):
         g = len(GROUPS)
@@ -179,7 +181,10 @@ def assess_modules(
     modules : sequence of ModuleModel
         The modules; each is counted only while one of its stays is in the window.
     orbit, inputs, config
-        The station's orbit, the environment tables and model choices.
+        The station's orbit (an :class:`~impactrisk.elements.Orbit`, or an
+        :class:`~impactrisk.elements.OrbitTimeline` of orbits by period, e.g. circular
+        stand-ins before an element-set history begins), the environment tables and
+        model choices.
     start, end : str or datetime
         Window (UTC).
     criterion : str
@@ -205,7 +210,8 @@ def assess_modules(
     from impactrisk.geometry import lvlh_to_body
 
     cache = ResponseCache() if cache is None else cache
-    timeline = _attitude_timeline(attitude)
+    attitude_timeline = _attitude_timeline(attitude)
+    timeline = orbit if isinstance(orbit, OrbitTimeline) else OrbitTimeline.single(orbit)
     t0, t1 = parse_utc(start, what="start"), parse_utc(end, what="end")
     jd0, jd1 = sum(datetime_to_jd(t0)), sum(datetime_to_jd(t1))
     if not jd1 > jd0:
@@ -231,7 +237,7 @@ def assess_modules(
                 "days": round(b - a, 4), "source": stay.source, "uncertain": stay.uncertain,
                 "optional": stay.optional, "note": stay.note,
             })
-            for seg in timeline.segments_between(a, b):
+            for seg in attitude_timeline.segments_between(a, b):
                 rotation = lvlh_to_body(*seg.ypr_deg).T @ np.asarray(stay.vehicle_to_body)
                 key = rotation.round(12).tobytes()
                 elements = elements_by_rotation.get(key)
@@ -263,9 +269,17 @@ def assess_modules(
             ranges[-1] = (ranges[-1][0], max(ranges[-1][1], i1))
         else:
             ranges.append((i0, i1))
-    if ranges:
-        for eph in iter_ephemeris(orbit, grid, select=select, allow_extrapolation=allow_extrapolation,
-                                  sample_ranges=ranges):
+    step_days = grid.step_s / SECONDS_PER_DAY
+    _check_orbit_cover(timeline, ranges, jd0, step_days)
+    for number, oseg in enumerate(timeline.between(jd0, jd1)):
+        # Samples belong to the segment that holds their midpoint.
+        lo = max(0, int(np.ceil((oseg.start_jd - jd0) / step_days - 0.5 - 1e-9)))
+        hi = min(grid.n, int(np.ceil((oseg.end_jd - jd0) / step_days - 0.5 - 1e-9)))
+        pieces_of_grid = [(max(a, lo), min(b, hi)) for a, b in ranges if min(b, hi) > max(a, lo)]
+        if not pieces_of_grid:
+            continue
+        for eph in iter_ephemeris(oseg.orbit, grid, select=select, allow_extrapolation=allow_extrapolation,
+                                  sample_ranges=pieces_of_grid):
             jd = eph.jd_utc
             day = np.clip(np.floor(jd - day0).astype(np.int64), 0, n_days - 1)
             exposures = None
@@ -281,8 +295,11 @@ def assess_modules(
                     continue
                 if exposures is None:
                     exposures = environment_exposure(eph, inputs, config, groups)
-                tally.staleness.append(eph.staleness(stale_threshold_days, in_module))
-                tally.epochs.update(np.unique(eph.set_index[in_module]).tolist())
+                if not oseg.orbit.is_design:
+                    tally.staleness.append(eph.staleness(stale_threshold_days, in_module))
+                    tally.epochs.update((id(oseg.orbit), int(i)) for i in np.unique(eph.set_index[in_module]))
+                tally.segment_s[number] = tally.segment_s.get(number, 0.0) + float(eph.weight_s[in_module].sum())
+                tally.segments_used[number] = oseg
                 for seg, mask in pieces:
                     for exposure in exposures:
                         _accumulate(tally, seg, exposure.restricted(mask), day, sizes_cm)
@@ -291,10 +308,10 @@ def assess_modules(
     for tally in tallies:
         if tally.staleness:
             staleness = Staleness.merge(tally.staleness)
-            warn_if_stale(staleness, stale_warn_days, orbit.source)
+            warn_if_stale(staleness, stale_warn_days, _orbit_summary(tally, None)["source"])
         else:
             staleness = None
-        results.append(_result(tally, orbit, criterion, hole_mm, t0, t1, day0, sizes_mm, config, timeline,
+        results.append(_result(tally, criterion, hole_mm, t0, t1, day0, sizes_mm, config, attitude_timeline,
                                step_s, version, staleness))
     return results
 
@@ -322,7 +339,56 @@ def _accumulate(tally: _Tally, seg: _Segment, exposure, day: np.ndarray, sizes_c
         tally.hole_n += float(integrate_exposure(seg.hole, exposure, day, tally.n_days).n_by_bin.sum())
 
 
-def _result(tally: _Tally, orbit: Orbit, criterion, hole_mm, t0, t1, day0, sizes_mm, config, timeline,
+def _check_orbit_cover(timeline: OrbitTimeline, ranges, jd0: float, step_days: float) -> None:
+    """Refuse exposure that no orbit of the timeline covers (rather than leaving it out)."""
+    for a, b in ranges:
+        t_first, t_last = jd0 + (a + 0.5) * step_days, jd0 + (b - 0.5) * step_days
+        covered = sorted((max(s.start_jd, t_first), min(s.end_jd, t_last)) for s in timeline.segments
+                         if s.end_jd > t_first and s.start_jd <= t_last)
+        t = t_first
+        for lo, hi in covered:
+            if lo > t + step_days:
+                break
+            t = max(t, hi)
+        if t < t_last - step_days:
+            gap = format_utc(jd_to_datetime(t))
+            raise CoverageError(f"no orbit stands for the station from {gap}: the orbit timeline "
+                                f"({', '.join(s.note or s.orbit.source for s in timeline.segments)}) does not "
+                                "cover the window; give an orbit that does (--tle or --orbit)")
+
+
+def _orbit_summary(tally: _Tally, staleness) -> dict:
+    """Which orbits served the module's samples: element-set histories (epochs used,
+    staleness) and stand-ins (design orbits), with the time each served."""
+    segments = []
+    for number in sorted(tally.segments_used):
+        seg = tally.segments_used[number]
+        segments.append({
+            "start": None if not np.isfinite(seg.start_jd) else format_utc(jd_to_datetime(seg.start_jd)),
+            "end": None if not np.isfinite(seg.end_jd) else format_utc(jd_to_datetime(seg.end_jd)),
+            "kind": seg.orbit.kind, "source": seg.orbit.source, "note": seg.note,
+            "days": tally.segment_s[number] / SECONDS_PER_DAY,
+        })
+    histories = [tally.segments_used[n].orbit for n in sorted(tally.segments_used)
+                 if not tally.segments_used[n].orbit.is_design]
+    main = histories[0] if histories else (tally.segments_used[min(tally.segments_used)].orbit
+                                          if tally.segments_used else None)
+    epochs = sorted(float(o.epochs_jd[i]) for o in {id(o): o for o in histories}.values()
+                    for oid, i in tally.epochs if oid == id(o))
+    stand_in = sum(s["days"] for s in segments if s["kind"] == "circular")
+    return {
+        "source": None if main is None else main.source,
+        "kind": None if main is None else main.kind,
+        "element_sets_used": len(epochs),
+        "first_epoch_used": format_utc(jd_to_datetime(epochs[0])) if epochs else None,
+        "last_epoch_used": format_utc(jd_to_datetime(epochs[-1])) if epochs else None,
+        "staleness": staleness.to_dict() if staleness else None,
+        "segments": segments,
+        "stand_in_days": stand_in,
+    }
+
+
+def _result(tally: _Tally, criterion, hole_mm, t0, t1, day0, sizes_mm, config, timeline,
             step_s, version, staleness):
     from impactrisk.results import RiskResult
 
@@ -349,7 +415,6 @@ def _result(tally: _Tally, orbit: Orbit, criterion, hole_mm, t0, t1, day0, sizes
             "n": float(n_all[s]),
         })
     days = [format_utc(jd_to_datetime(day0 + d))[:10] for d in range(tally.n_days)]
-    epochs = sorted(tally.epochs)
     attitude = [{"start": None if not np.isfinite(s.start_jd) else format_utc(jd_to_datetime(s.start_jd)),
                  "end": None if not np.isfinite(s.end_jd) else format_utc(jd_to_datetime(s.end_jd)),
                  "ypr_deg": list(s.ypr_deg), "source": s.source}
@@ -388,15 +453,7 @@ def _result(tally: _Tally, orbit: Orbit, criterion, hole_mm, t0, t1, day0, sizes
             "attitude_segments": attitude,
             "step_s": step_s,
         },
-        orbit={
-            "source": orbit.source, "kind": orbit.kind,
-            "element_sets_used": len(epochs),
-            "first_epoch_used": None if orbit.is_design or not epochs else
-            format_utc(jd_to_datetime(float(orbit.epochs_jd[epochs[0]]))),
-            "last_epoch_used": None if orbit.is_design or not epochs else
-            format_utc(jd_to_datetime(float(orbit.epochs_jd[epochs[-1]]))),
-            "staleness": staleness.to_dict() if staleness else None,
-        },
+        orbit=_orbit_summary(tally, staleness),
         notes=list(NOT_MODELLED),
         version=version,
         module_hash=module.content_hash,

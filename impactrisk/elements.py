@@ -36,6 +36,8 @@ from impactrisk.errors import InputError, OMMFormatError, TLEFormatError
 
 __all__ = [
     "Orbit",
+    "OrbitSegment",
+    "OrbitTimeline",
     "CIRCULAR_SPEC_FORM",
     "DEFAULT_DESIGN_EPOCH",
     "normalize_catalog_id",
@@ -838,3 +840,58 @@ def _mean_radius_one_rev(sat: Satrec) -> float:
         raise InputError(f"SGP4 failed on the circular design orbit: error {code}, "
                          f"{SGP4_ERRORS.get(code, 'unknown error')}")
     return float(np.mean(np.linalg.norm(r_km, axis=1)))
+
+
+# ------------------------------------------------------------------ OrbitTimeline
+@dataclass(frozen=True, eq=False)
+class OrbitSegment:
+    """One orbit standing for the station over ``[start_jd, end_jd)`` (UTC Julian dates;
+    ``-inf``/``inf`` allowed). ``note`` says what it is (e.g. a circular stand-in at a
+    documented mean altitude, with the source)."""
+
+    start_jd: float
+    end_jd: float
+    orbit: Orbit
+    note: str = ""
+
+    def __post_init__(self):
+        if not isinstance(self.orbit, Orbit):
+            raise InputError(f"orbit segment needs an Orbit, got {type(self.orbit).__name__}")
+        if not float(self.start_jd) < float(self.end_jd):
+            raise InputError(f"orbit segment must have start < end, got {self.start_jd!r} .. {self.end_jd!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class OrbitTimeline:
+    """Which orbit stands for the station when: segments in time order, not overlapping.
+
+    Element-set histories cover only some years; an assessment that reaches further
+    back uses other orbits there (circular orbits at the station's documented mean
+    altitude), and every result says which segments it used.
+    """
+
+    segments: tuple[OrbitSegment, ...]
+
+    def __post_init__(self):
+        segs = tuple(sorted(self.segments, key=lambda s: s.start_jd))
+        if not segs:
+            raise InputError("an orbit timeline needs at least one segment")
+        for a, b in zip(segs, segs[1:]):
+            if b.start_jd < a.end_jd:
+                raise InputError(f"orbit segments overlap: {a.note or a.orbit.source} and {b.note or b.orbit.source}")
+        object.__setattr__(self, "segments", segs)
+
+    @classmethod
+    def single(cls, orbit: Orbit) -> "OrbitTimeline":
+        """One orbit at all times."""
+        return cls((OrbitSegment(-np.inf, np.inf, orbit),))
+
+    def between(self, start_jd: float, end_jd: float) -> list[OrbitSegment]:
+        """The segments overlapping ``[start_jd, end_jd)``, clipped to it. Times not
+        covered by any segment are left out (nothing is assessed there)."""
+        out = []
+        for seg in self.segments:
+            a, b = max(seg.start_jd, start_jd), min(seg.end_jd, end_jd)
+            if b > a:
+                out.append(OrbitSegment(a, b, seg.orbit, seg.note))
+        return out

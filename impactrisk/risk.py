@@ -646,10 +646,13 @@ def integrate_exposure(responder: Responder, exposure: SourceExposure, sample_bi
     n_patterns = len(exposure.blocks) * ppb
     bins = np.asarray(sample_bin)[exposure.sample]
     # Weight of every (time bin, pattern): one pass over the rows, then a product with
-    # the responses, instead of gathering a response for every row.
-    cells = (bins[:, None] * n_patterns + exposure.pattern).ravel()
-    weights = np.bincount(cells, weights=exposure.weight_yr.ravel(), minlength=n_bins * n_patterns)
-    weights = weights.reshape(n_bins, n_patterns)
+    # the responses, instead of gathering a response for every row. Only the bins these
+    # rows fall in are laid out (a chunk of a long window touches a few of them).
+    first_bin = int(bins.min()) if bins.size else 0
+    n_local = int(bins.max()) - first_bin + 1 if bins.size else 1
+    cells = ((bins - first_bin)[:, None] * n_patterns + exposure.pattern).ravel()
+    weights = np.bincount(cells, weights=exposure.weight_yr.ravel(), minlength=n_local * n_patterns)
+    weights = weights.reshape(n_local, n_patterns)
     totals = weights.sum(axis=0)
     # Only the patterns these rows touch take part (and only their blocks are computed):
     # the sums then do not depend on which other samples (of other modules) shaped the
@@ -661,8 +664,11 @@ def integrate_exposure(responder: Responder, exposure: SourceExposure, sample_bi
     weights, totals = weights[:, used], totals[used]
     n, speed, arrival, projected, projected_v, flux, flux_v = (
         getattr(response, f)[at] for f in ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v"))
+    local = weights @ n
+    n_by_bin = np.zeros((n_bins, local.shape[1]))
+    n_by_bin[first_bin:first_bin + n_local] = local
     return ExposureTally(
-        n_by_bin=weights @ n,
+        n_by_bin=n_by_bin,
         speed=np.einsum("p,psv->sv", totals, speed),
         arrival=np.einsum("p,psa->sa", totals, arrival),
         projected=totals @ projected,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from impactrisk.cli import ble as _ble
+from impactrisk.cli import events as _events
 from impactrisk.cli import flux as _flux
 from impactrisk.cli import modules as _modules
 from impactrisk.cli import orbit as _orbit
@@ -30,6 +31,7 @@ app.command("risk")(_risk.risk)
 app.command("ble")(_ble.ble)
 app.command("flux")(_flux.flux)
 app.command("report")(_report.report)
+app.command("events")(_events.events)
 app.add_typer(_modules.app, name="modules")
 
 

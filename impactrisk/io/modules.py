@@ -463,6 +463,7 @@ class ModuleSpec:
     overrides: tuple[str, ...] = ()
     include_optional: bool = True
     source_file: str = ""
+    template: str = ""
 
     __hash__ = None  # mappings inside; use content_hash()
 
@@ -493,6 +494,10 @@ class ModuleSpec:
         """
         out = [(path, param.display(), param.assumption)
                for path, param in self.parameters() if param.is_assumption]
+        if self.template:
+            out.insert(0, ("module.template", self.template,
+                           f"{self.vehicle}'s hardware is taken to be that of the {self.template} module "
+                           "(same geometry, materials and build-up); no vehicle-specific data were found"))
         for stay in self.exposure:
             if stay.optional:
                 end = _iso(stay.end) if stay.end is not None else "open"
@@ -538,6 +543,7 @@ class ModuleSpec:
             "exposure": [s.to_dict() for s in self.exposure],
             "references": list(self.references), "overrides": list(self.overrides),
             "include_optional": self.include_optional,
+            **({"template": self.template} if self.template else {}),
         }
 
     def content_hash(self) -> str:
@@ -565,7 +571,7 @@ def list_modules() -> list[str]:
 
 
 def load_module(name: str | Path, *, overrides: Iterable[str] = (),
-                include_optional: bool = True) -> ModuleSpec:
+                include_optional: bool = True, vehicle: str | None = None) -> ModuleSpec:
     """Read, validate and return one module.
 
     Parameters
@@ -582,6 +588,11 @@ def load_module(name: str | Path, *, overrides: Iterable[str] = (),
         canonical name (``wall_mm``, whose unit is then implied).
     include_optional : bool
         Keep stays marked ``optional`` (e.g. the RTOd's stowed years on Rassvet).
+    vehicle : str, optional
+        Use the module as a template for another vehicle of the fleet manifest (e.g.
+        the Soyuz MS-22 radiator for ``"Soyuz MS-05"``): same geometry and build-up,
+        that vehicle's stays, no event, and the name taken from the vehicle. That the
+        vehicles share the hardware is an assumption, listed with the others.
 
     Returns
     -------
@@ -598,7 +609,7 @@ def load_module(name: str | Path, *, overrides: Iterable[str] = (),
         overrides = [overrides]
     text, file_label, catalogue_name = _resolve_module(name)
     raw = _parse_toml(text, file_label)
-    return _build_module(raw, file_label, catalogue_name, list(overrides), include_optional)
+    return _build_module(raw, file_label, catalogue_name, list(overrides), include_optional, vehicle)
 
 
 def load_fleet(path: str | Path | None = None) -> tuple[Stay, ...]:
@@ -725,7 +736,7 @@ def _parse_toml(text: str, file_label: str) -> dict[str, Any]:
 
 
 def _build_module(raw: dict[str, Any], file: str, catalogue_name: str | None,
-                  overrides: list[str], include_optional: bool) -> ModuleSpec:
+                  overrides: list[str], include_optional: bool, for_vehicle: str | None = None) -> ModuleSpec:
     _check_keys(raw, _TOP_KEYS, file, "")
     module = _require_table(raw, "module", file, "")
     _check_keys(module, _MODULE_KEYS, file, "module")
@@ -737,6 +748,15 @@ def _build_module(raw: dict[str, Any], file: str, catalogue_name: str | None,
     description = _optional_str(module, "description", file, "module")
     references = _optional_str_list(module, "references", file, "module")
     event = _parse_event(module.get("event"), file) if "event" in module else None
+    if for_vehicle is not None and _normalise_name(for_vehicle) != _normalise_name(vehicle):
+        template = name
+        vehicle = str(for_vehicle).strip()
+        name = _normalise_name(vehicle)
+        event = None
+        description = (f"{description} Applied to {vehicle} (template {template}: the same hardware is "
+                       "assumed).").strip()
+        raw = {k: v for k, v in raw.items() if k != "stay"}
+    template_of = template if for_vehicle is not None and name != _normalise_name(raw["module"]["name"]) else ""
 
     shields = _parse_shields(raw.get("shield", {}), file)
     surfaces_raw = _parse_surfaces(raw.get("surface", []), file, shields)
@@ -778,7 +798,7 @@ def _build_module(raw: dict[str, Any], file: str, catalogue_name: str | None,
         name=name, vehicle=vehicle, description=description, surfaces=surfaces,
         shields=frozen_shields, clocking_deg=clocking, exposure=exposure, event=event,
         references=references, overrides=tuple(applied), include_optional=include_optional,
-        source_file=file,
+        source_file=file, template=template_of,
     )
 
 
