@@ -134,3 +134,56 @@ def test_sensitivity_and_inverse(base):
     assert table["value_for_target"] == pytest.approx(0.3, rel=1e-6)
     walls = sensitivity("soyuz-ms-22", *DAY, parameter="radiator.wall", values=("0.5mm", "2mm"))
     assert walls["rows"][0]["n"] > walls["rows"][1]["n"]
+
+
+PANELS_TOML = """
+[module]
+name = "two-panels"
+vehicle = "Soyuz MS-22"
+description = "two flat panels facing +y and -y of the vehicle frame (horizontal at a nadir port)"
+
+[[surface]]
+name = "plus-y"
+type = "flat"
+shield = "wall"
+role = "vulnerable"
+normal = { value = [0, 1, 0], source = "test" }
+area = { value = 1.0, unit = "m2", source = "test" }
+
+[[surface]]
+name = "minus-y"
+type = "flat"
+shield = "wall"
+role = "vulnerable"
+normal = { value = [0, -1, 0], source = "test" }
+area = { value = 1.0, unit = "m2", source = "test" }
+
+[shield.wall]
+type = "single-wall"
+material = { value = "AMg6", source = "test" }
+wall = { value = 1.0, unit = "mm", source = "test" }
+
+[clocking]
+value = CLOCKING
+unit = "deg"
+source = "test"
+"""
+
+
+def test_rotating_the_vehicle_180_deg_about_its_nadir_axis_swaps_ram_and_wake(tmp_path):
+    # At Rassvet nadir with clocking 0 the vehicle's +y points forward (ram); turned by
+    # 180 deg about the docking (nadir) axis it points aft. The whole chain (orbit,
+    # environment, patterns, ballistic limit) must then give the +y panel what the -y
+    # panel had, and the reverse, source by source.
+    results = {}
+    for clocking in (0, 180):
+        path = tmp_path / f"two-panels-{clocking}.toml"
+        path.write_text(PANELS_TOML.replace("CLOCKING", str(clocking)))
+        results[clocking] = assess(str(path), *DAY, step="300s")
+    before, after = results[0], results[180]
+    for name, info in before.n_by_source.items():
+        b, a = info["n_by_surface"], after.n_by_source[name]["n_by_surface"]
+        assert a["plus-y"] == pytest.approx(b["minus-y"], rel=1e-9, abs=1e-18), name
+        assert a["minus-y"] == pytest.approx(b["plus-y"], rel=1e-9, abs=1e-18), name
+    ram = before.n_by_source["sporadic meteoroids"]["n_by_surface"]
+    assert ram["plus-y"] > 2.0 * ram["minus-y"]  # ram sees far more meteoroids than wake (§2.5)
