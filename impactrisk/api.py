@@ -256,6 +256,7 @@ def assess(
     step: str | float = "60s",
     debris_model: str = "kessler-1991",
     showers: bool = True,
+    meteoroid_speeds: str | Path = "ssp30425",
     config: "EnvironmentConfig | None" = None,
     attitude=(-4.0, -3.0, 0.0),
     select: str = "nearest",
@@ -281,7 +282,11 @@ def assess(
     include_optional : bool
         Include exposure rows marked optional (assumed).
     tle, orbit, catalog_id
-        Orbit source as for :func:`load_orbit` (default: the bundled ISS history).
+        Orbit source as for :func:`load_orbit` (default: the bundled ISS history, with
+        circular stand-ins at the documented mean altitude before it, :func:`station_orbit`).
+    meteoroid_speeds : str or path
+        ``ssp30425`` (default), ``ecss-c1`` (ECSS Table C-1 focused bin by bin) or a
+        free-space speed table file.
     attitude : (yaw, pitch, roll) or AttitudeTimeline
         Station attitude from LVLH [deg]: constant (default the +XVV TEA -4, -3, 0) or a
         piecewise :class:`impactrisk.geometry.AttitudeTimeline`.
@@ -308,7 +313,7 @@ def assess(
     the_orbit = station_orbit() if (tle is None and orbit is None) else \
         load_orbit(tle=tle, orbit=orbit, catalog_id=catalog_id)
     if config is None:
-        config = assessment_config(debris_model, showers)
+        config = assessment_config(debris_model, showers, meteoroid_speeds)
     kwargs = dict(criterion=criterion, step_s=parse_duration_s(step), attitude=attitude,
                   select=select, allow_extrapolation=allow_extrapolation,
                   stale_threshold_days=stale_threshold_days, stale_warn_days=stale_warn_days,
@@ -388,11 +393,15 @@ def prepare_module(module: str | Path, criterion: str = "leak", *, overrides: tu
     return spec, module_model(spec, criterion=criterion), criterion, hole_mm
 
 
-def assessment_config(debris_model: str = "kessler-1991", showers: bool = True) -> "EnvironmentConfig":
-    """The environment configuration :func:`assess` uses by default."""
+def assessment_config(debris_model: str = "kessler-1991", showers: bool = True,
+                      meteoroid_speeds: str | Path = "ssp30425") -> "EnvironmentConfig":
+    """The environment configuration :func:`assess` uses by default; ``meteoroid_speeds``
+    is ``ssp30425``, ``ecss-c1`` or a free-space speed table file."""
     from impactrisk.environment.model import EnvironmentConfig
+    from impactrisk.io.flux_tables import meteoroid_speeds as _speeds
 
-    return EnvironmentConfig(debris_model=debris_model, showers=showers, **ASSESS_METEOROID_RESOLUTION)
+    return EnvironmentConfig(debris_model=debris_model, showers=showers, meteoroid_speeds=_speeds(meteoroid_speeds),
+                             **ASSESS_METEOROID_RESOLUTION)
 
 
 #: Published uncertainty of the Kessler NASA-90/91 debris family near 500 km: "a factor

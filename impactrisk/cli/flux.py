@@ -66,6 +66,10 @@ def flux(
         "--f107", help="Solar activity for the kessler-1991 model [sfu]; default: the "
                        "observed 13-month mean of the previous year.",
     )] = None,
+    meteoroid_speeds: Annotated[str, typer.Option(
+        "--meteoroid-speeds", help="Meteoroid speeds: ssp30425 (near-Earth, default), ecss-c1 (ECSS Table C-1 "
+                                   "free-space speeds focused bin by bin) or a free-space table file.",
+    )] = "ssp30425",
     meteoroid_density: Annotated[str, typer.Option(
         "--meteoroid-density", help="tm4527 (2/1/0.5 g/cm3 by mass) or one density [g/cm3].",
     )] = "tm4527",
@@ -112,8 +116,10 @@ def flux(
     densities = _parse_density(meteoroid_density)
     if date is not None:
         start, end = _one_day(date)
+    from impactrisk.io.flux_tables import meteoroid_speeds as _speeds
+
     config = EnvironmentConfig(meteoroid_densities=densities, showers=not no_showers,
-                               debris_model=model, f107_sfu=f107)
+                               debris_model=model, f107_sfu=f107, meteoroid_speeds=_speeds(meteoroid_speeds))
     groups = POPULATIONS[population]
     common = dict(step=step, sizes_cm=sizes_cm, tle=tle, catalog_id=norad, select=select,
                   allow_extrapolation=extrapolate, stale_threshold_days=stale_threshold,

@@ -46,6 +46,10 @@ def risk(
         "--model", help="Debris size model: kessler-1991 or ordem2000-handbook.",
     )] = "kessler-1991",
     showers: Annotated[bool, typer.Option("--showers/--no-showers", help="Model the annual meteor showers.")] = True,
+    meteoroid_speeds: Annotated[str, typer.Option(
+        "--meteoroid-speeds", help="Meteoroid speeds: ssp30425 (near-Earth, default), ecss-c1 (ECSS Table C-1 "
+                                   "free-space speeds focused bin by bin) or a free-space table file.",
+    )] = "ssp30425",
     attitude: Annotated[str, typer.Option(
         "--attitude", help="Station yaw,pitch,roll from LVLH [deg] (+XVV TEA default).",
     )] = "-4,-3,0",
@@ -90,7 +94,7 @@ def risk(
     result = assess(
         module, start, end, tle=tle, orbit=orbit_spec, catalog_id=norad, step=step,
         criterion=criterion, overrides=tuple(overrides or ()), include_optional=optional,
-        debris_model=debris_model, showers=showers, attitude=ypr, select=select,
+        debris_model=debris_model, showers=showers, meteoroid_speeds=meteoroid_speeds, attitude=ypr, select=select,
         allow_extrapolation=extrapolate, stale_warn_days=stale_limit, band=band,
     )
     for item in sweep or ():
@@ -103,7 +107,8 @@ def risk(
                             values=[v.strip() for v in values.split(",") if v.strip()], target_n=target_n,
                             tle=tle, orbit=orbit_spec, catalog_id=norad, step=step, criterion=criterion,
                             overrides=tuple(overrides or ()), include_optional=optional,
-                            debris_model=debris_model, showers=showers, attitude=ypr,
+                            debris_model=debris_model, showers=showers, meteoroid_speeds=meteoroid_speeds,
+                            attitude=ypr,
                             select=select, allow_extrapolation=extrapolate, stale_warn_days=stale_limit)
         result.sensitivity.append(table)
         if target_n is not None:

@@ -66,7 +66,7 @@ from impactrisk.environment.showers import (
     sporadic_scale_factor,
 )
 from impactrisk.environment.solar_flux import AnnualF107Table, smoothed_f107_previous_year
-from impactrisk.environment.sporadic import grun_size_spectrum, sporadic_meteoroid_bundles
+from impactrisk.environment.sporadic import FreeSpaceSpeeds, grun_size_spectrum, sporadic_meteoroid_bundles
 from impactrisk.errors import InputError
 
 __all__ = [
@@ -137,6 +137,10 @@ class EnvironmentConfig:
         (:func:`~impactrisk.environment.sporadic.ssp30425_speed_nodes`).
     meteoroid_speed_step_km_s : float, optional
         Uniform speed bins [km/s] instead of the Gauss nodes.
+    meteoroid_speeds : "ssp30425" or FreeSpaceSpeeds
+        The meteoroid speed distribution: SSP 30425's near-Earth one (default), or a
+        free-space (V_inf) table focused bin by bin (e.g. ECSS Table C-1,
+        :func:`impactrisk.io.flux_tables.load_free_space_speeds`).
     node_step_km : float
         Spacing of the altitude nodes of the meteoroid and debris patterns [km] (above
         the spherical Earth); samples are interpolated linearly between nodes (the patterns change by
@@ -155,6 +159,7 @@ class EnvironmentConfig:
     n_directions: int = 3000
     meteoroid_speed_nodes: tuple[int, int, int] = (3, 6, 2)
     meteoroid_speed_step_km_s: float | None = None
+    meteoroid_speeds: object = "ssp30425"
     node_step_km: float = 25.0
     u_cell_deg: float = 2.0
     shower_map_deg: float = 3.0
@@ -177,6 +182,9 @@ class EnvironmentConfig:
             if abs(cells - round(cells)) > 1e-9 or (name == "shower_map_deg" and round(cells) % 2):
                 raise InputError(f"{name} must divide 360 deg{' into an even number of cells' if name == 'shower_map_deg' else ''}, "
                                  f"got {getattr(self, name)!r}")
+        if not (self.meteoroid_speeds == "ssp30425" or isinstance(self.meteoroid_speeds, FreeSpaceSpeeds)):
+            raise InputError(f"meteoroid_speeds: expected 'ssp30425' or a free-space speed table, got "
+                             f"{self.meteoroid_speeds!r}")
         if self.f107_sfu is not None and not self.f107_sfu >= 0:
             raise InputError(f"F10.7 must be >= 0 sfu, got {self.f107_sfu!r}")
 
@@ -279,7 +287,9 @@ def meteoroid_family(config: EnvironmentConfig, shower_key: tuple = ()) -> Patte
 
     def build(block):
         (j,) = block
-        if config.meteoroid_speed_step_km_s is None:
+        if isinstance(config.meteoroid_speeds, FreeSpaceSpeeds):
+            quadrature = {"free_space": config.meteoroid_speeds}
+        elif config.meteoroid_speed_step_km_s is None:
             quadrature = {"speed_nodes": config.meteoroid_speed_nodes}
         else:
             quadrature = {"speed_step_km_s": config.meteoroid_speed_step_km_s}
@@ -288,9 +298,14 @@ def meteoroid_family(config: EnvironmentConfig, shower_key: tuple = ()) -> Patte
         return bundles.scaled(scale), np.zeros(len(bundles), dtype=np.int64)
 
     key = ("meteoroid", spectrum.name, config.meteoroid_densities, bool(showers), shower_key if showers else (),
-           config.n_directions, config.meteoroid_speed_nodes, config.meteoroid_speed_step_km_s, step)
-    return PatternFamily(key, source, "meteoroid",
-                         f"{spectrum.name}; SSP 30425 near-Earth speeds; isotropic, Earth-blocked",
+           config.n_directions, config.meteoroid_speed_nodes, config.meteoroid_speed_step_km_s, step,
+           config.meteoroid_speeds)
+    if isinstance(config.meteoroid_speeds, FreeSpaceSpeeds):
+        speeds = (f"{config.meteoroid_speeds.name} free-space speeds focused bin by bin "
+                  f"(ECSS C.1.5.1, {config.meteoroid_speeds.weighting}-weighted)")
+    else:
+        speeds = "SSP 30425 near-Earth speeds"
+    return PatternFamily(key, source, "meteoroid", f"{spectrum.name}; {speeds}; isotropic, Earth-blocked",
                          spectrum, 1, build)
 
 

@@ -26,6 +26,8 @@ any of the scalar factors sf or K: they come out of the geometry.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from impactrisk.environment.directional import FluxBundles, SizeSpectrum, fibonacci_directions
@@ -46,6 +48,8 @@ from impactrisk.environment.parameters import (
 
 __all__ = [
     "DEFAULT_DIRECTIONS",
+    "FreeSpaceSpeeds",
+    "near_earth_from_free_space",
     "grun_size_spectrum",
     "mean_focusing_near_earth",
     "sporadic_meteoroid_bundles",
@@ -98,6 +102,75 @@ def ssp30425_speed_nodes(nodes_per_piece: tuple[int, int, int] = (3, 6, 2)) -> t
     return np.concatenate(speeds), weights / weights.sum()
 
 
+@dataclass(frozen=True)
+class FreeSpaceSpeeds:
+    """A meteoroid speed distribution in free space (far from the Earth, at 1 AU).
+
+    Attributes
+    ----------
+    name : str
+        E.g. ``"ECSS-E-ST-10-04C Rev.1 Table C-1"``.
+    v_inf_km_s : numpy.ndarray
+        (K,) bin centres of the free-space speed V_inf [km/s], > 0, increasing.
+    weight : numpy.ndarray
+        (K,) share of each bin (normalised on use).
+    weighting : {"flux", "number"}
+        What the shares count: the flux through a surface (ECSS Annex C.1.5.1 reads
+        Table C-1 so, C-21) or the number density of particles.
+    reference : str
+        BibTeX keys.
+    """
+
+    name: str
+    v_inf_km_s: tuple
+    weight: tuple
+    weighting: str = "flux"
+    reference: str = ""
+
+    def __post_init__(self):
+        v = np.asarray(self.v_inf_km_s, dtype=float)
+        w = np.asarray(self.weight, dtype=float)
+        if v.ndim != 1 or v.shape != w.shape or v.size == 0:
+            raise ValueError(f"{self.name}: speeds and weights must be 1-D arrays of one length")
+        if not (np.all(np.isfinite(v)) and np.all(v > 0) and np.all(np.diff(v) > 0)):
+            raise ValueError(f"{self.name}: free-space speeds must be positive and increasing")
+        if not (np.all(np.isfinite(w)) and np.all(w >= 0) and w.sum() > 0):
+            raise ValueError(f"{self.name}: weights must be finite, >= 0 and not all zero")
+        if self.weighting not in ("flux", "number"):
+            raise ValueError(f"{self.name}: weighting must be 'flux' or 'number', got {self.weighting!r}")
+        object.__setattr__(self, "v_inf_km_s", tuple(v.tolist()))
+        object.__setattr__(self, "weight", tuple(w.tolist()))
+
+
+def near_earth_from_free_space(table: FreeSpaceSpeeds, r_km: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """The near-Earth speeds, flux shares and mean focusing factor of a free-space
+    distribution (ECSS-E-ST-10-04C Rev.1 Annex C.1.5.1, eqs C-13 to C-24).
+
+    Each bin keeps its particles: its speed becomes ``v = sqrt(V_inf^2 + v_esc^2)``
+    (C-23, the gain from gravity) and its flux grows by ``G = 1 + v_esc^2 / V_inf^2 =
+    v^2 / (v^2 - v_esc^2)`` (C-13/C-14; the density grows by ``sqrt(G)`` and the speed
+    by the same factor). A flux-weighted table's bin k thus carries the near-Earth flux
+    share ``n_k G_k / sum(n G)`` and the mean focusing factor is ``G = sum(n G) / sum(n)``
+    (C-18, C-20, C-21); a number-weighted table is first turned into flux shares
+    (``n_k V_inf,k``). The bins are not re-binned: they become discrete speed nodes.
+
+    Returns
+    -------
+    speeds_km_s, flux_share, g_mean : numpy.ndarray, numpy.ndarray, float
+        Near-Earth speeds [km/s], shares of the near-Earth flux (summing to 1) and the
+        flux enhancement of the whole distribution.
+    """
+    v_inf = np.asarray(table.v_inf_km_s)
+    n = np.asarray(table.weight)
+    if table.weighting == "number":
+        n = n * v_inf
+    n = n / n.sum()
+    v_esc2 = float(escape_speed_km_s(r_km)) ** 2
+    g = 1.0 + v_esc2 / v_inf**2
+    near = n * g
+    return np.sqrt(v_inf**2 + v_esc2), near / near.sum(), float(near.sum())
+
+
 def mean_focusing_near_earth(r_km: float, speeds_km_s: np.ndarray, weights: np.ndarray) -> float:
     """Mean gravitational focusing factor of a near-Earth (flux-weighted) speed distribution.
 
@@ -140,6 +213,7 @@ def sporadic_meteoroid_bundles(
     n_directions: int = DEFAULT_DIRECTIONS,
     speed_step_km_s: float = _SPEED_STEP_KM_S,
     speed_nodes: tuple[int, int, int] | None = None,
+    free_space: FreeSpaceSpeeds | None = None,
     earth_shielding: bool = True,
     source: str = "meteoroids",
 ) -> FluxBundles:
@@ -159,6 +233,10 @@ def sporadic_meteoroid_bundles(
     speed_nodes : tuple of int, optional
         Gauss-Legendre nodes per piece of the speed distribution
         (:func:`ssp30425_speed_nodes`), instead of uniform bins.
+    free_space : FreeSpaceSpeeds, optional
+        A free-space (V_inf) distribution instead of SSP 30425's near-Earth one: its
+        speeds and flux are focused by the Earth's gravity bin by bin
+        (:func:`near_earth_from_free_space`).
     earth_shielding : bool
         Block directions arriving from inside the Earth + 100 km disk.
     source : str
@@ -175,11 +253,14 @@ def sporadic_meteoroid_bundles(
     if v_sc_lvlh_km_s is None:
         v_sc_lvlh_km_s = np.array([np.sqrt(ECSS_NEAR_EARTH.mu_km3_s2 / r_km), 0.0, 0.0])
     v_sc = np.asarray(v_sc_lvlh_km_s, dtype=np.float64)
-    if speed_nodes is None:
-        speeds, weights = ssp30425_speed_grid(speed_step_km_s)
+    if free_space is not None:
+        speeds, weights, focusing = near_earth_from_free_space(free_space, r_km)
     else:
-        speeds, weights = ssp30425_speed_nodes(speed_nodes)
-    focusing = mean_focusing_near_earth(r_km, speeds, weights)
+        if speed_nodes is None:
+            speeds, weights = ssp30425_speed_grid(speed_step_km_s)
+        else:
+            speeds, weights = ssp30425_speed_nodes(speed_nodes)
+        focusing = mean_focusing_near_earth(r_km, speeds, weights)
     flux_random_plate = float(grun_1985_flux(GRUN_1985.mass_min_g)) * focusing
 
     u_geo, solid_angle = fibonacci_directions(n_directions)

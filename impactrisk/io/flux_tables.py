@@ -290,6 +290,60 @@ def load_debris_inclination_mix(name: str = DEBRIS_INCLINATION_MIX_TABLE):
     return DebrisInclinationMix.from_columns(columns, meta)
 
 
+#: Packaged free-space meteoroid speed distribution (ECSS Table C-1).
+ECSS_C1_TABLE = "ecss_table_c1_vinf.csv"
+#: Names accepted for the meteoroid speed distribution besides a file path.
+METEOROID_SPEED_MODELS = ("ssp30425", "ecss-c1")
+
+
+def free_space_speeds_from_table(columns, meta) -> "FreeSpaceSpeeds":
+    """A :class:`~impactrisk.environment.sporadic.FreeSpaceSpeeds` from a parsed table
+    with columns ``v_inf_km_s`` and ``n_per_km_s`` (or ``weight``) and a header key
+    ``weighting: flux|number``."""
+    from impactrisk.environment.sporadic import FreeSpaceSpeeds
+
+    file = meta.get("file", "<table>")
+    for name in ("v_inf_km_s",):
+        if name not in columns:
+            raise InputError(f"{file}: expected a column {name!r} (free-space speed [km/s]), got {list(columns)}")
+    weight_name = next((n for n in ("n_per_km_s", "weight") if n in columns), None)
+    if weight_name is None:
+        raise InputError(f"{file}: expected a column 'n_per_km_s' or 'weight', got {list(columns)}")
+    weighting = str(meta.get("weighting", "")).strip().lower()
+    if weighting not in ("flux", "number"):
+        line = meta.get("key_lines", {}).get("weighting")
+        where = f", line {line}" if line else ""
+        raise InputError(f"{file}{where}: header key 'weighting' must be 'flux' or 'number', got {weighting!r}")
+    try:
+        return FreeSpaceSpeeds(meta.get("name") or meta.get("title") or Path(str(file)).name, columns["v_inf_km_s"],
+                               columns[weight_name], weighting, meta.get("reference", ""))
+    except ValueError as exc:
+        raise InputError(f"{file}: {exc}") from None
+
+
+def load_free_space_speeds(name_or_path: str | os.PathLike = "ecss-c1") -> "FreeSpaceSpeeds":
+    """The packaged ECSS Table C-1 (``"ecss-c1"``) or a user table in the flux-table
+    format (``v_inf_km_s``, ``n_per_km_s`` and a ``weighting`` header key)."""
+    if str(name_or_path) == "ecss-c1":
+        return _packaged_free_space()
+    columns, meta = read_flux_table(Path(name_or_path))
+    return free_space_speeds_from_table(columns, meta)
+
+
+@lru_cache(maxsize=1)
+def _packaged_free_space():
+    columns, meta = read_flux_table(data_path("flux_tables", ECSS_C1_TABLE))
+    return free_space_speeds_from_table(columns, meta)
+
+
+def meteoroid_speeds(choice: str | os.PathLike | None):
+    """The ``meteoroid_speeds`` of an :class:`~impactrisk.environment.model.EnvironmentConfig`
+    for a command-line choice: ``ssp30425`` (default), ``ecss-c1`` or a table file."""
+    if choice is None or str(choice) == "ssp30425":
+        return "ssp30425"
+    return load_free_space_speeds(choice)
+
+
 def load_environment_inputs():
     """All packaged tables the environment model needs, as
     :class:`~impactrisk.environment.model.EnvironmentInputs` (each table cached)."""
@@ -303,4 +357,5 @@ def load_environment_inputs():
     )
 
 
-__all__ += ["load_environment_inputs"]
+__all__ += ["load_environment_inputs", "load_free_space_speeds", "meteoroid_speeds", "ECSS_C1_TABLE",
+            "METEOROID_SPEED_MODELS"]
