@@ -257,6 +257,7 @@ def assess(
     debris_model: str = "kessler-1991",
     showers: bool = True,
     meteoroid_speeds: str | Path = "ssp30425",
+    flux_table: str | Path | None = None,
     config: "EnvironmentConfig | None" = None,
     attitude=(-4.0, -3.0, 0.0),
     select: str = "nearest",
@@ -287,6 +288,9 @@ def assess(
     meteoroid_speeds : str or path
         ``ssp30425`` (default), ``ecss-c1`` (ECSS Table C-1 focused bin by bin) or a
         free-space speed table file.
+    flux_table : str or path, optional
+        A tabulated flux (ESA MASTER output or the project's format) whose debris source
+        columns replace the debris model (``debris_model`` becomes ``"table"``).
     attitude : (yaw, pitch, roll) or AttitudeTimeline
         Station attitude from LVLH [deg]: constant (default the +XVV TEA -4, -3, 0) or a
         piecewise :class:`impactrisk.geometry.AttitudeTimeline`.
@@ -312,6 +316,8 @@ def assess(
         raise InputError(f"end {t1.isoformat()} is not after start {t0.isoformat()}; expected start < end")
     the_orbit = station_orbit() if (tle is None and orbit is None) else \
         load_orbit(tle=tle, orbit=orbit, catalog_id=catalog_id)
+    if flux_table is not None:
+        debris_model = "table"
     if config is None:
         config = assessment_config(debris_model, showers, meteoroid_speeds)
     kwargs = dict(criterion=criterion, step_s=parse_duration_s(step), attitude=attitude,
@@ -319,17 +325,26 @@ def assess(
                   stale_threshold_days=stale_threshold_days, stale_warn_days=stale_warn_days,
                   version=__version__, cache=response_cache() if cache is None else cache)
     inputs = load_environment_inputs()
+    if flux_table is not None:
+        from dataclasses import replace as _replace
+
+        from impactrisk.io.flux_tables import read_any_flux_table
+
+        inputs = _replace(inputs, flux_table=read_any_flux_table(flux_table))
     result = assess_module(model, the_orbit, inputs, t0, t1, config=config, hole_mm=hole_mm, **kwargs)
     if band:
         from dataclasses import replace as _replace
 
         from impactrisk.environment.model import DEBRIS_MODELS
 
-        other_model = next(m for m in DEBRIS_MODELS if m != config.debris_model)
-        other = assess_module(model, the_orbit, inputs, t0, t1, config=_replace(config, debris_model=other_model),
-                              groups=("debris",), **kwargs)
-        result.band = uncertainty_band(result, {config.debris_model: result.n_by_group["debris"],
-                                                other_model: other.n_by_group["debris"]})
+        debris = {config.debris_model: result.n_by_group["debris"]}
+        for other_model in DEBRIS_MODELS:
+            if other_model in debris or (other_model == "table" and inputs.flux_table is None):
+                continue
+            other = assess_module(model, the_orbit, inputs, t0, t1, config=_replace(config, debris_model=other_model),
+                                  groups=("debris",), **kwargs)
+            debris[other_model] = other.n_by_group["debris"]
+        result.band = uncertainty_band(result, debris)
     return result
 
 

@@ -43,8 +43,12 @@ def risk(
         "--optional/--no-optional", help="Include exposure rows marked optional (assumed).",
     )] = True,
     debris_model: Annotated[str, typer.Option(
-        "--model", help="Debris size model: kessler-1991 or ordem2000-handbook.",
+        "--model", help="Debris size model: kessler-1991 or ordem2000-handbook (table with --flux-table).",
     )] = "kessler-1991",
+    flux_table: Annotated[Optional[Path], typer.Option(
+        "--flux-table", help="A tabulated flux (ESA MASTER output or the project's format) whose debris columns "
+                             "replace the debris model.",
+    )] = None,
     showers: Annotated[bool, typer.Option("--showers/--no-showers", help="Model the annual meteor showers.")] = True,
     meteoroid_speeds: Annotated[str, typer.Option(
         "--meteoroid-speeds", help="Meteoroid speeds: ssp30425 (near-Earth, default), ecss-c1 (ECSS Table C-1 "
@@ -94,7 +98,8 @@ def risk(
     result = assess(
         module, start, end, tle=tle, orbit=orbit_spec, catalog_id=norad, step=step,
         criterion=criterion, overrides=tuple(overrides or ()), include_optional=optional,
-        debris_model=debris_model, showers=showers, meteoroid_speeds=meteoroid_speeds, attitude=ypr, select=select,
+        debris_model=debris_model, showers=showers, meteoroid_speeds=meteoroid_speeds, flux_table=flux_table,
+        attitude=ypr, select=select,
         allow_extrapolation=extrapolate, stale_warn_days=stale_limit, band=band,
     )
     for item in sweep or ():
@@ -108,7 +113,7 @@ def risk(
                             tle=tle, orbit=orbit_spec, catalog_id=norad, step=step, criterion=criterion,
                             overrides=tuple(overrides or ()), include_optional=optional,
                             debris_model=debris_model, showers=showers, meteoroid_speeds=meteoroid_speeds,
-                            attitude=ypr,
+                            flux_table=flux_table, attitude=ypr,
                             select=select, allow_extrapolation=extrapolate, stale_warn_days=stale_limit)
         result.sensitivity.append(table)
         if target_n is not None:

@@ -90,6 +90,8 @@ DEBRIS_DENSITY_G_CM3 = 2.8
 DEBRIS_MODELS = {
     "kessler-1991": "Kessler NASA-90/91 (SSP 30425 family), tumbling-surface flux x 4",
     "ordem2000-handbook": "ORDEM2000 as published in NASA/TM-2009-214785 (cross-sectional)",
+    "table": "a tabulated flux (e.g. ESA MASTER output): each debris source column with its own "
+             "density and size spectrum, as printed for its target orbit and epoch",
 }
 #: Smallest debris size the spectra are used from [cm] (10 um, the smallest size of the
 #: ORDEM2000 Handbook figure); the patterns count particles at least this large.
@@ -114,6 +116,8 @@ class EnvironmentInputs:
     inclination_mix: DebrisInclinationMix
     f107: AnnualF107Table
     ordem: Ordem2000HandbookTable
+    #: A tabulated flux for ``debris_model="table"`` (:class:`~impactrisk.environment.tabulated.FluxTable`).
+    flux_table: object = None
 
 
 @dataclass(frozen=True)
@@ -633,6 +637,72 @@ def debris_families(config: EnvironmentConfig, inputs: EnvironmentInputs, inc_q:
                  for spectrum in spectra)
 
 
+def table_debris_families(config: EnvironmentConfig, inputs: EnvironmentInputs, inc_q: float,
+                          n_samples: int) -> tuple[list[PatternFamily], list[np.ndarray]]:
+    """The debris source columns of a tabulated flux, one family each (physics brief,
+    convention 9), with their cross-sectional magnitudes at the table's smallest size.
+
+    Each column keeps its density and its size spectrum (summed over the table's speed
+    classes); its directions and speeds come from the crossing geometry of circular
+    orbits (the direction model of near-circular debris), so the table's own speed
+    distribution is not used, and the share of its flux faster than 2 v0 (eccentric or
+    non-orbital sources, which crossing orbits cannot produce) is reported with the
+    model. The table applies as printed at every sample: it is for one target orbit and
+    epoch (no altitude, inclination or date scaling).
+    """
+    from impactrisk.environment.tabulated import CROSS_SECTIONAL_PER_RANDOM_PLATE, DEBRIS, crossing_speed_limit_km_s
+
+    table = inputs.flux_table
+    if table is None:
+        raise InputError("debris model 'table' needs a flux table (--flux-table FILE)")
+    n_cells = int(round(360.0 / config.u_cell_deg))
+    step = config.node_step_km
+    inc, frac = inputs.inclination_mix.populations("all")
+    mix_key = (tuple(np.round(inc, 6)), tuple(np.round(frac, 12)))
+    digest = _table_key(table.d_edges_cm, table.v_edges_km_s, table.flux_m2_yr)
+    d_lo, d_hi = float(table.d_edges_cm[0]), float(table.d_edges_cm[-1])
+    basis = CROSS_SECTIONAL_PER_RANDOM_PLATE if table.basis == "random_plate" else 1.0
+    try:
+        r_target = float(table.metadata["target.sma_km"])
+    except (KeyError, ValueError):
+        r_target = R_EARTH_KM + 415.0  # an ISS-like shell when the table does not say
+    v_limit = float(crossing_speed_limit_km_s(r_target))
+    epoch = " to ".join(v for v in (table.metadata.get("epoch.start"), table.metadata.get("epoch.end")) if v) \
+        or "epoch not given"
+
+    def build(block):
+        return _crossing_block(block[0], step, inc_q, n_cells, mix_key)
+
+    families, magnitudes = [], []
+    for info in table.sources:
+        if info.group != DEBRIS:
+            continue
+        total = float(table.cumulative_above_diameter(d_lo, info.name))
+        if total <= 0.0:
+            continue
+        rho = info.density_g_cm3
+        m_lo = float(mass_from_diameter_g(d_lo, rho))
+        m_hi = float(mass_from_diameter_g(d_hi, rho))
+
+        def cumulative(mass_g, name=info.name, rho=rho):
+            d = np.clip(np.cbrt(6.0 * np.asarray(mass_g, dtype=float) / (np.pi * rho)), d_lo, d_hi)
+            return np.asarray(table.cumulative_above_diameter(d, name))
+
+        spectrum = SizeSpectrum(f"{table.metadata.get('model', 'tabulated flux')} {info.label} "
+                                f"({rho:g} g/cm3)", cumulative, (DensityClass(0.0, float("inf"), rho),),
+                                m_lo, (m_lo, m_hi), reference=info.density_reference)
+        fast = float(table.speed_share_above(v_limit, info.name))
+        model = (f"{table.metadata.get('model', 'tabulated flux')}, {info.label}, density {rho:g} g/cm3 "
+                 f"({info.density_status}); as printed for its target orbit and epoch "
+                 f"({epoch}); crossing geometry of circular orbits for "
+                 f"direction and speed ({100 * fast:.1f} % of its flux is faster than 2 v0 = {v_limit:.1f} km/s "
+                 "and is given the crossing speeds)")
+        families.append(PatternFamily(("table-debris", digest, info.name, rho, inc_q, n_cells, step, mix_key),
+                                      f"debris: {info.label}", "debris", model, spectrum, n_cells, build))
+        magnitudes.append(np.full(n_samples, basis * total))
+    return families, magnitudes
+
+
 #: Resolution of the target inclination of the debris crossing patterns [deg]: the
 #: debris count changes by about 0.6 % per degree of target inclination at 51.6 deg
 #: (tests/test_environment_model.py), so rounding to 0.1 deg moves it by < 0.03 %.
@@ -658,9 +728,12 @@ def _debris_exposures(eph, ok: np.ndarray, config: EnvironmentConfig, inputs: En
         blocks, slot = _slots(nodes[..., None])
         pattern = (slot[:, :, None] * n_cells + cells[:, None, :]).reshape(len(sample), -1)
         spread = (hat[:, :, None] * share[:, None, :]).reshape(len(sample), -1)
-        magnitudes = debris_magnitudes(config, inputs, eph.altitude_km[sample], eph.inclination_deg[sample],
-                                       julian_year(eph.jd_utc[sample]))
-        families = debris_families(config, inputs, round(float(inc_t), 6))
+        if config.debris_model == "table":
+            families, magnitudes = table_debris_families(config, inputs, round(float(inc_t), 6), len(sample))
+        else:
+            magnitudes = debris_magnitudes(config, inputs, eph.altitude_km[sample], eph.inclination_deg[sample],
+                                           julian_year(eph.jd_utc[sample]))
+            families = debris_families(config, inputs, round(float(inc_t), 6))
         out.extend(SourceExposure(family, blocks, sample, pattern, (mag * w / SECONDS_PER_YEAR)[:, None] * spread)
                    for family, mag in zip(families, magnitudes))
     return out

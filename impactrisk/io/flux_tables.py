@@ -344,6 +344,23 @@ def meteoroid_speeds(choice: str | os.PathLike | None):
     return load_free_space_speeds(choice)
 
 
+def read_any_flux_table(path: str | os.PathLike):
+    """A tabulated flux from an ESA MASTER "flux vs diameter and impact velocity" output
+    or from a file in the project's tabulated-flux format (docs/flux_table_format.md),
+    recognised from the content."""
+    from impactrisk.io.master import read_master_flux
+    from impactrisk.io.tabulated_io import read_tabulated_flux
+
+    p = Path(path)
+    try:
+        head = p.read_text(encoding="utf-8", errors="replace")[:400]
+    except OSError as exc:
+        raise InputError(f"cannot read flux table {p}: {exc.strerror or exc}") from None
+    if "MASTER" in head:
+        return read_master_flux(p).to_flux_table()
+    return read_tabulated_flux(p)
+
+
 def load_environment_inputs():
     """All packaged tables the environment model needs, as
     :class:`~impactrisk.environment.model.EnvironmentInputs` (each table cached)."""
@@ -357,5 +374,5 @@ def load_environment_inputs():
     )
 
 
-__all__ += ["load_environment_inputs", "load_free_space_speeds", "meteoroid_speeds", "ECSS_C1_TABLE",
+__all__ += ["load_environment_inputs", "read_any_flux_table", "load_free_space_speeds", "meteoroid_speeds", "ECSS_C1_TABLE",
             "METEOROID_SPEED_MODELS"]
