@@ -55,7 +55,8 @@ def risk(
                                    "free-space speeds focused bin by bin) or a free-space table file.",
     )] = "ssp30425",
     attitude: Annotated[str, typer.Option(
-        "--attitude", help="Station yaw,pitch,roll from LVLH [deg] (+XVV TEA default).",
+        "--attitude", help="Station yaw,pitch,roll from LVLH [deg] (+XVV TEA default), or a TOML file of "
+                           "[[segment]] rows (start, end, yaw_deg, pitch_deg, roll_deg, source) and an optional [default].",
     )] = "-4,-3,0",
     sweep: Annotated[Optional[list[str]], typer.Option(
         "--sweep", help="Sensitivity: PARAM=V1,V2,... e.g. radiator.wall=0.5mm,1mm,2mm (one run per value).",
@@ -83,12 +84,7 @@ def risk(
     """
     if as_json and as_csv:
         fail("choose one of --json and --csv")
-    try:
-        ypr = tuple(float(x) for x in attitude.split(","))
-    except ValueError:
-        ypr = ()
-    if len(ypr) != 3:
-        fail(f"--attitude: expected yaw,pitch,roll in degrees (e.g. -4,-3,0), got {attitude!r}")
+    ypr = _attitude(attitude)
     if plot is not None:
         from impactrisk.report.plots import check_plot_path
 
@@ -130,6 +126,21 @@ def risk(
         _echo_csv(result)
     else:
         typer.echo(format_result(result))
+
+
+def _attitude(text: str):
+    """``yaw,pitch,roll`` [deg] or a TOML attitude timeline file."""
+    if text.strip().lower().endswith(".toml") or Path(text).is_file():
+        from impactrisk.io.modules import load_attitude_timeline
+
+        return load_attitude_timeline(text)
+    try:
+        ypr = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        ypr = ()
+    if len(ypr) != 3:
+        fail(f"--attitude: expected yaw,pitch,roll in degrees (e.g. -4,-3,0) or a .toml timeline, got {text!r}")
+    return ypr
 
 
 def _echo_csv(result) -> None:

@@ -58,6 +58,7 @@ __all__ = [
     "load_fleet",
     "load_vehicles",
     "load_orbit_history",
+    "load_attitude_timeline",
     "stays_for",
 ]
 
@@ -1532,3 +1533,64 @@ def _iso(time: dt.datetime) -> str:
     return time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+
+
+# --- attitude timelines ---------------------------------------------------------------
+
+_SEGMENT_KEYS = ("start", "end", "yaw_deg", "pitch_deg", "roll_deg", "source")
+_DEFAULT_KEYS = ("yaw_deg", "pitch_deg", "roll_deg", "source")
+
+
+def load_attitude_timeline(path: str | Path):
+    """Read a station attitude timeline from a TOML file.
+
+    ``[[segment]]`` rows (``start``, ``end`` UTC; ``yaw_deg``, ``pitch_deg``, ``roll_deg``
+    from LVLH; ``source``) and an optional ``[default]`` table (the attitude elsewhere,
+    +XVV TEA if left out). Returns an :class:`impactrisk.geometry.AttitudeTimeline`;
+    errors name the file, the row and the key.
+    """
+    from impactrisk.geometry import TEA_SEGMENT, AttitudeSegment, AttitudeTimeline
+    from impactrisk.timegrid import datetime_to_jd
+
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read attitude file {file}: {exc}") from None
+    raw = _parse_toml(text, file.name)
+    _check_keys(raw, ("segment", "default"), file.name, "")
+    segments = []
+    rows = raw.get("segment", [])
+    if not isinstance(rows, list):
+        raise InputError(f"{file.name}: segment: expected [[segment]] rows, got {_got(rows)}")
+    for i, row in enumerate(rows):
+        where = f"segment[{i}]"
+        if not isinstance(row, dict):
+            raise InputError(f"{file.name}: {where}: expected a table, got {_got(row)}")
+        _check_keys(row, _SEGMENT_KEYS, file.name, where)
+        start = _parse_time(row.get("start"), file.name, f"{where}.start")
+        end = _parse_time(row.get("end"), file.name, f"{where}.end")
+        angles = [_angle(row, key, file.name, where) for key in ("yaw_deg", "pitch_deg", "roll_deg")]
+        try:
+            segments.append(AttitudeSegment(float(sum(datetime_to_jd(start))), float(sum(datetime_to_jd(end))),
+                                            *angles, source=str(row.get("source", f"{file.name} {where}"))))
+        except InputError as exc:
+            raise InputError(f"{file.name}: {where}: {exc}") from None
+    default = TEA_SEGMENT
+    if "default" in raw:
+        table = raw["default"]
+        _check_keys(table, _DEFAULT_KEYS, file.name, "default")
+        default = AttitudeSegment(-math.inf, math.inf,
+                                  *[_angle(table, key, file.name, "default") for key in ("yaw_deg", "pitch_deg", "roll_deg")],
+                                  source=str(table.get("source", f"{file.name} default")))
+    try:
+        return AttitudeTimeline(tuple(segments), default)
+    except InputError as exc:
+        raise InputError(f"{file.name}: {exc}") from None
+
+
+def _angle(table: dict, key: str, file: str, where: str) -> float:
+    value = table.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(f"{file}: {where}.{key}: expected a number of degrees, got {_got(value)}")
+    return float(value)
