@@ -173,7 +173,6 @@ def geminid_facets(*, hours: float = 24.0, step: str | float = "60s", shower: st
     from impactrisk import __version__
     from impactrisk.api import assessment_config, prepare_module, response_cache, station_orbit
     from impactrisk.assessment import assess_modules
-    from impactrisk.environment.model import EnvironmentConfig  # noqa: F401 - documented type
     from impactrisk.io.flux_tables import load_environment_inputs
     from impactrisk.timegrid import parse_duration_s
 

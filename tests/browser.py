@@ -23,7 +23,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-__all__ = ["CHROMIUM_NAMES", "dump_dom", "find_chromium", "screenshot", "serve_directory"]
+__all__ = ["CHROMIUM_NAMES", "capture", "dump_dom", "find_chromium", "screenshot", "serve_directory"]
 
 #: Commands looked up on PATH, in order, when ``IMPACTRISK_CHROMIUM`` is not set.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -110,3 +110,22 @@ def screenshot(binary: str, url: str, path: str | os.PathLike, *,
     if not path.is_file():
         raise RuntimeError(f"{binary} wrote no screenshot to {path}")
     return path
+
+
+def capture(binary: str, folder: str | os.PathLike, page: str, *, window_size: tuple[int, int] = (1280, 4000),
+            keep_as: str = "screenshot.png") -> tuple[str, Path]:
+    """Serve ``folder``, load ``page`` in Chromium: ``(DOM after load, screenshot path)``.
+
+    With ``IMPACTRISK_REPORT_ARTIFACTS`` set, the page and the screenshot (as ``keep_as``)
+    are copied there for a person to look at.
+    """
+    folder = Path(folder)
+    with serve_directory(folder) as url:
+        dom = dump_dom(binary, url + page)
+        shot = screenshot(binary, url + page, folder / "screenshot.png", window_size=window_size)
+    keep = os.environ.get("IMPACTRISK_REPORT_ARTIFACTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(folder / page, Path(keep) / page)
+        shutil.copy2(shot, Path(keep) / keep_as)
+    return dom, shot

@@ -19,7 +19,6 @@ import json
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -599,16 +598,7 @@ def rendered(chromium, tmp_path_factory):
     folder = tmp_path_factory.mktemp("events-report")
     analysis = json.loads(SAMPLE.read_text(encoding="utf-8")) if SAMPLE.is_file() else make_analysis()
     (folder / "events.html").write_text(render_events_html(analysis), encoding="utf-8")
-    with browser.serve_directory(folder) as url:
-        dom = browser.dump_dom(chromium, url + "events.html")
-        shot = browser.screenshot(chromium, url + "events.html", folder / "screenshot.png",
-                                  window_size=(1280, 6000))
-    keep = os.environ.get("IMPACTRISK_REPORT_ARTIFACTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy2(folder / "events.html", Path(keep) / "events.html")
-        shutil.copy2(shot, Path(keep) / "events-screenshot.png")
-    return dom, shot
+    return browser.capture(chromium, folder, "events.html", window_size=(1280, 6000), keep_as="events-screenshot.png")
 
 
 @pytest.mark.slow

@@ -16,9 +16,7 @@ import copy
 import hashlib
 import importlib.util
 import math
-import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -477,16 +475,7 @@ def rendered(chromium, tmp_path_factory):
     rows = make_rows()
     (folder / "report.html").write_text(render_report_html(make_summary(rows), rows),
                                         encoding="utf-8")
-    with browser.serve_directory(folder) as url:
-        dom = browser.dump_dom(chromium, url + "report.html")
-        shot = browser.screenshot(chromium, url + "report.html", folder / "screenshot.png",
-                                  window_size=(1280, 4000))
-    keep = os.environ.get("IMPACTRISK_REPORT_ARTIFACTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy2(folder / "report.html", Path(keep) / "report.html")
-        shutil.copy2(shot, Path(keep) / "screenshot.png")
-    return dom, shot
+    return browser.capture(chromium, folder, "report.html", window_size=(1280, 4000), keep_as="screenshot.png")
 
 
 @pytest.mark.slow

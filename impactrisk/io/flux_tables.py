@@ -22,11 +22,15 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from impactrisk.errors import InputError
 from impactrisk.io.datafiles import data_path
+
+if TYPE_CHECKING:
+    from impactrisk.environment.sporadic import FreeSpaceSpeeds
 
 __all__ = [
     "REQUIRED_KEYS",
