@@ -140,3 +140,22 @@ def test_tle_info_bundled():
 def test_version():
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.startswith("impactrisk ")
+
+
+def test_package_exposes_api_lazily():
+    # `import impactrisk` stays light; `impactrisk.assess` is the api function once touched.
+    code = (
+        "import sys, impactrisk\n"
+        "light = 'numpy' not in sys.modules\n"
+        "import impactrisk.api as api\n"
+        "same = impactrisk.assess is api.assess and impactrisk.TimeGrid is api.TimeGrid\n"
+        "listed = {'assess', 'flux', 'sensitivity'} <= set(dir(impactrisk))\n"
+        "try:\n"
+        "    impactrisk.no_such_name\n"
+        "    missing = False\n"
+        "except AttributeError:\n"
+        "    missing = True\n"
+        "print(light, same, listed, missing)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True", "True"]
