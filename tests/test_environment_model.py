@@ -171,3 +171,19 @@ def test_arc_overlaps_spread_each_sample_over_its_arc():
     np.testing.assert_allclose(cells[[178, 179, 0]], [1.0, 2.0, 1.0], atol=1e-12)
     # u = 9.75 .. 10.25 deg straddles the edge of cells 4 and 5 (2-deg cells) evenly.
     np.testing.assert_allclose(cells[[4, 5]], [1.0, 1.0], atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(500, 1), (300, 2, 2), (40, 4, 3), (0, 2)])
+def test_block_slots_match_a_sorted_reference(shape):
+    # The count-based slotting must give the distinct blocks in lexicographic order and
+    # each entry's index among them, as np.unique over rows does.
+    from impactrisk.environment.model import _slots
+
+    rng = np.random.default_rng(sum(shape))
+    ids = rng.integers(-3, 4, size=shape) * np.arange(1, shape[-1] + 1)
+    blocks, slot = _slots(ids)
+    rows = ids.reshape(-1, shape[-1])
+    unique, inverse = np.unique(rows, axis=0, return_inverse=True)
+    assert blocks == tuple(tuple(int(x) for x in row) for row in unique)
+    assert slot.shape == shape[:-1]
+    assert np.array_equal(slot.ravel(), inverse.ravel())
