@@ -30,3 +30,16 @@ def shared_data_dir() -> Path:
     if not SHARED_DATA_DIR.is_dir():
         pytest.skip(f"shared data folder {SHARED_DATA_DIR} not present")
     return SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The headless Chromium binary for the browser tests (:mod:`browser`); skips the
+    test when there is none."""
+    import browser
+
+    binary = browser.find_chromium()
+    if binary is None:
+        pytest.skip("no Chromium binary found: set IMPACTRISK_CHROMIUM, or put chromium, "
+                    "chromium-browser or google-chrome on PATH (Debian: apt-get install -y chromium)")
+    return binary

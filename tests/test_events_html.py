@@ -3,8 +3,8 @@
 
 The input is built here (:func:`make_analysis`: the schema of
 :func:`impactrisk.events.analyse`, small and realistic); when a real analysis is at
-``IMPACTRISK_EVENTS_SAMPLE`` (default ``/tmp/lead/events_sample.json``) it is rendered
-too. Unit tests check the document's text; the browser tests load it in headless
+``IMPACTRISK_EVENTS_SAMPLE`` (the JSON of ``impactrisk events --json``) it is
+rendered too. Unit tests check the document's text; the browser tests load it in headless
 Chromium (served from 127.0.0.1, every other host unresolvable) and check that every
 plot decoded and every section is in the DOM; they skip without a Chromium binary. Set
 ``IMPACTRISK_REPORT_ARTIFACTS`` to a folder to keep events.html and its screenshot.
@@ -14,34 +14,24 @@ from __future__ import annotations
 
 import base64
 import copy
-import importlib.util
 import json
 import math
 import os
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
+import browser
 import numpy as np
 import pytest
+from html_doc import HtmlDoc, outside_command
 
 from impactrisk.report.events_html import PLOT_NAMES, SECTION_IDS, render_events_html
 from impactrisk.report.html import format_number
 
-TESTS_DIR = Path(__file__).resolve().parent
-SAMPLE = Path(os.environ.get("IMPACTRISK_EVENTS_SAMPLE", "/tmp/lead/events_sample.json"))
-
-
-def _load_browser():
-    spec = importlib.util.spec_from_file_location("impactrisk_tests_browser", TESTS_DIR / "browser.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-browser = _load_browser()
+#: A real analysis to render as well, when one is named.
+SAMPLE = Path(os.environ["IMPACTRISK_EVENTS_SAMPLE"]) if os.environ.get("IMPACTRISK_EVENTS_SAMPLE") else None
 
 # ------------------------------------------------------------------ the input
 
@@ -209,111 +199,13 @@ def default_text():
 
 
 def _sample() -> dict:
-    if not SAMPLE.is_file():
-        pytest.skip(f"no real analysis at {SAMPLE} (set IMPACTRISK_EVENTS_SAMPLE)")
+    if SAMPLE is None or not SAMPLE.is_file():
+        pytest.skip(f"no real analysis at {SAMPLE}" if SAMPLE else
+                    "no real analysis: set IMPACTRISK_EVENTS_SAMPLE to the JSON of impactrisk events --json")
     return json.loads(SAMPLE.read_text(encoding="utf-8"))
 
 
-# ------------------------------------------------------------------ parsing helper
-
-
-class _Doc(HTMLParser):
-    """Elements (with their section), the text of each section, and the table rows."""
-
-    _VOID = {"img", "meta", "br", "hr", "input", "link", "source", "wbr"}
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict, str | None]] = []
-        self.section_text: dict[str, list[str]] = {}
-        self.code_text: list[str] = []
-        self.text: list[str] = []
-        self.body_attrs: dict = {}
-        self.tables: list[tuple[str | None, list[list[str]]]] = []  # (section, body rows)
-        self._sections: list[tuple[str, int]] = []
-        self._depth = 0
-        self._in_code = False
-        self._raw = 0
-        self._cell: list[str] | None = None
-        self._in_tbody = False
-        self.feed(text)
-        self.close()
-
-    def _section(self):
-        return self._sections[-1][0] if self._sections else None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.elements.append((tag, attrs, self._section()))
-        if tag == "body":
-            self.body_attrs = attrs
-        if tag in self._VOID:
-            return
-        self._depth += 1
-        if tag in ("style", "script"):
-            self._raw += 1
-        if tag == "section":
-            self._sections.append((attrs.get("id"), self._depth))
-        if tag == "code" and self._section() == "reproduce":
-            self._in_code = True
-        if tag == "table":
-            self.tables.append((self._section(), []))
-        if tag == "tbody":
-            self._in_tbody = True
-        if tag == "tr" and self._in_tbody:
-            self.tables[-1][1].append([])
-        if tag == "td" and self._in_tbody:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in self._VOID:
-            return
-        if tag == "code":
-            self._in_code = False
-        if tag in ("style", "script"):
-            self._raw -= 1
-        if tag == "tbody":
-            self._in_tbody = False
-        if tag == "td" and self._cell is not None:
-            self.tables[-1][1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        if tag == "section" and self._sections and self._sections[-1][1] == self._depth:
-            self._sections.pop()
-        self._depth -= 1
-
-    def handle_data(self, data):
-        if self._raw:
-            return
-        self.text.append(data)
-        if self._sections:
-            self.section_text.setdefault(self._sections[-1][0], []).append(data)
-        if self._in_code:
-            self.code_text.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def ids(self) -> list[str]:
-        return [a["id"] for _, a, _ in self.elements if "id" in a]
-
-    def section_ids(self) -> list[str]:
-        return [a.get("id") for t, a, _ in self.elements if t == "section"]
-
-    def images(self) -> list[dict]:
-        return [a for t, a, _ in self.elements if t == "img"]
-
-    def section(self, sid: str) -> str:
-        return " ".join(" ".join(self.section_text.get(sid, [])).split())
-
-    def all_text(self) -> str:
-        return " ".join(" ".join(self.text).split())
-
-    def section_tables(self, sid: str) -> list[list[list[str]]]:
-        return [rows for s, rows in self.tables if s == sid]
-
-
-def _outside_command(text: str) -> str:
-    return re.sub(r'(<section id="reproduce">.*?<pre><code>).*?(</code></pre>)', r"\1\2", text,
-                  flags=re.S)
+# ------------------------------------------------------------------ checks
 
 
 def _check_self_contained(text: str) -> None:
@@ -328,7 +220,7 @@ def _check_self_contained(text: str) -> None:
         assert src.startswith("data:image/png;base64,"), src[:60]
     assert "@import" not in lowered and "url(" not in lowered and "@font-face" not in lowered
     assert lowered.count("<style>") == 1 and lowered.count("<script") == 1
-    doc = _Doc(text)
+    doc = HtmlDoc(text)
     images = doc.images()
     assert len(images) == len(PLOT_NAMES)
     for image in images:
@@ -336,8 +228,8 @@ def _check_self_contained(text: str) -> None:
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
 
 
-def _check_structure(text: str) -> _Doc:
-    doc = _Doc(text)
+def _check_structure(text: str) -> HtmlDoc:
+    doc = HtmlDoc(text)
     assert doc.section_ids() == list(SECTION_IDS)
     for sid in SECTION_IDS:  # each section opens with a heading
         tags = [t for t, _, s in doc.elements if s == sid]
@@ -353,7 +245,7 @@ def _check_structure(text: str) -> _Doc:
     return doc
 
 
-def _no_nan_words(doc: _Doc) -> None:
+def _no_nan_words(doc: HtmlDoc) -> None:
     text = re.sub(r"\bnone before\b", "", doc.all_text().lower())  # the words, not a None
     words = set(re.findall(r"[a-z]+", text))
     assert "nan" not in words and "none" not in words and "null" not in words
@@ -366,7 +258,7 @@ def test_document_is_self_contained(analysis):
     analysis["command"] = COMMAND + " --tle https://example.invalid/iss.tle"
     text = render_events_html(analysis)
     _check_self_contained(text)
-    rest = _outside_command(text)
+    rest = outside_command(text)
     assert "http://" not in rest and "https://" not in rest
     assert "https://example.invalid/iss.tle" in text  # the command block keeps it
     assert "document.body.dataset.imagesOk" in text and "imagesTotal" in text
@@ -380,7 +272,7 @@ def test_sections_figures_and_plots(default_text):
 
 
 def test_answer_paragraph_leaks_and_compact_table(default_text, analysis):
-    doc = _Doc(default_text)
+    doc = HtmlDoc(default_text)
     text = doc.section("answer")
     assert PARAGRAPH in text
     assert re.search(r'<p class="answer">Across the 32 combinations', default_text)
@@ -404,7 +296,7 @@ def test_answer_paragraph_leaks_and_compact_table(default_text, analysis):
 
 
 def test_timeline_and_fleet_members(default_text, analysis):
-    doc = _Doc(default_text)
+    doc = HtmlDoc(default_text)
     text = doc.section("timeline")
     caption = re.search(r'data-plot="timeline" alt="([^"]*)"><figcaption>(.*?)</figcaption>',
                         default_text)
@@ -417,7 +309,7 @@ def test_timeline_and_fleet_members(default_text, analysis):
 
 
 def test_events_section(default_text, analysis):
-    doc = _Doc(default_text)
+    doc = HtmlDoc(default_text)
     text = doc.section("events")
     for rec in analysis["reconstruction"]:
         assert rec["vehicle"] in text and rec["module"] in text
@@ -434,7 +326,7 @@ def test_events_section(default_text, analysis):
 
 
 def test_geminids_section(default_text):
-    doc = _Doc(default_text)
+    doc = HtmlDoc(default_text)
     text = doc.section("geminids")
     assert "32 %" in text or "32.1 %" in text  # blocked by the Earth
     assert "-60.3° to -51.0°" in text
@@ -444,7 +336,7 @@ def test_geminids_section(default_text):
 
 
 def test_sweep_full_table(default_text, analysis):
-    doc = _Doc(default_text)
+    doc = HtmlDoc(default_text)
     rows = analysis["coincidence"]["rows"]
     full = doc.section_tables("sweep")[-1]
     assert len(full) == len(rows)
@@ -456,7 +348,7 @@ def test_sweep_full_table(default_text, analysis):
 
 
 def test_reproduce_block(default_text):
-    doc = _Doc(default_text)
+    doc = HtmlDoc(default_text)
     assert "".join(doc.code_text) == COMMAND
     text = doc.section("reproduce")
     assert "0.1.0" in text and "2026-12-03T16:56:32Z" in text
@@ -477,7 +369,7 @@ def test_text_is_escaped(analysis):
     assert "<x>" not in text and "<b>" not in text and "<script>alert" not in text and "<i>" not in text
     assert "&lt;x&gt;&amp;" in text and "&lt;b&gt;thick&lt;/b&gt;" in text
     assert "P &lt; 0.05 &amp; &lt;b&gt;bold&lt;/b&gt;" in text
-    doc = _Doc(text)
+    doc = HtmlDoc(text)
     assert evil in doc.section("answer") and evil in doc.section("events")
     assert evil in doc.section("timeline")
     assert "".join(doc.code_text) == analysis["command"]
@@ -583,20 +475,11 @@ def test_real_sample_renders():
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    binary = browser.find_chromium()
-    if binary is None:
-        pytest.skip("no Chromium binary found: set IMPACTRISK_CHROMIUM, or put chromium, "
-                    "chromium-browser or google-chrome on PATH (Debian: apt-get install -y chromium)")
-    return binary
-
-
-@pytest.fixture(scope="module")
 def rendered(chromium, tmp_path_factory):
     """The report (of the real sample when there is one) served from 127.0.0.1:
     (DOM after load, screenshot path)."""
     folder = tmp_path_factory.mktemp("events-report")
-    analysis = json.loads(SAMPLE.read_text(encoding="utf-8")) if SAMPLE.is_file() else make_analysis()
+    analysis = json.loads(SAMPLE.read_text(encoding="utf-8")) if SAMPLE and SAMPLE.is_file() else make_analysis()
     (folder / "events.html").write_text(render_events_html(analysis), encoding="utf-8")
     return browser.capture(chromium, folder, "events.html", window_size=(1280, 6000), keep_as="events-screenshot.png")
 
@@ -604,7 +487,7 @@ def rendered(chromium, tmp_path_factory):
 @pytest.mark.slow
 def test_browser_decodes_every_plot_and_shows_every_section(rendered):
     dom, _ = rendered
-    doc = _Doc(dom)
+    doc = HtmlDoc(dom)
     total = str(len(PLOT_NAMES))
     assert doc.body_attrs.get("data-images-total") == total, doc.body_attrs
     assert doc.body_attrs.get("data-images-ok") == total, doc.body_attrs

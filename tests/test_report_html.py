@@ -14,30 +14,20 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import importlib.util
 import math
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
-from pathlib import Path
 
+import browser
 import numpy as np
 import pytest
+from html_doc import HtmlDoc, outside_command
 
 from impactrisk.report.html import PLOT_NAMES, SECTION_IDS, format_number, render_report_html
 
-TESTS_DIR = Path(__file__).resolve().parent
 
 
-def _load_browser():
-    spec = importlib.util.spec_from_file_location("impactrisk_tests_browser", TESTS_DIR / "browser.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-browser = _load_browser()
 
 # ------------------------------------------------------------------ fixture
 
@@ -150,83 +140,6 @@ def summary(rows):
     return make_summary(rows)
 
 
-# ------------------------------------------------------------------ parsing helper
-
-
-class _Doc(HTMLParser):
-    """Elements, their attributes, and the text of each section of a document."""
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict, str | None]] = []  # (tag, attrs, section id)
-        self.section_text: dict[str, list[str]] = {}
-        self.code_text: list[str] = []  # text inside #reproduce <code>
-        self.text: list[str] = []
-        self.body_attrs: dict = {}
-        self._sections: list[tuple[str, int]] = []
-        self._depth = 0
-        self._in_code = False
-        self._raw = 0  # inside <style> or <script>
-        self.feed(text)
-        self.close()
-
-    _VOID = {"img", "meta", "br", "hr", "input", "link", "source", "wbr"}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        section = self._sections[-1][0] if self._sections else None
-        self.elements.append((tag, attrs, section))
-        if tag == "body":
-            self.body_attrs = attrs
-        if tag in self._VOID:
-            return
-        self._depth += 1
-        if tag in ("style", "script"):
-            self._raw += 1
-        if tag == "section":
-            self._sections.append((attrs.get("id"), self._depth))
-        if tag == "code" and section == "reproduce":
-            self._in_code = True
-
-    def handle_endtag(self, tag):
-        if tag in self._VOID:
-            return
-        if tag == "code":
-            self._in_code = False
-        if tag in ("style", "script"):
-            self._raw -= 1
-        if tag == "section" and self._sections and self._sections[-1][1] == self._depth:
-            self._sections.pop()
-        self._depth -= 1
-
-    def handle_data(self, data):
-        if self._raw:
-            return
-        self.text.append(data)
-        if self._sections:
-            self.section_text.setdefault(self._sections[-1][0], []).append(data)
-        if self._in_code:
-            self.code_text.append(data)
-
-    def ids(self) -> list[str]:
-        return [a["id"] for _, a, _ in self.elements if "id" in a]
-
-    def images(self) -> list[dict]:
-        return [a for t, a, _ in self.elements if t == "img"]
-
-    def section(self, sid: str) -> str:
-        return " ".join(" ".join(self.section_text.get(sid, [])).split())
-
-    def all_text(self) -> str:
-        return " ".join(" ".join(self.text).split())
-
-
-def _outside_command(text: str) -> str:
-    """The document less the reproduce section's command block."""
-    return re.sub(r'(<section id="reproduce">.*?<pre><code>).*?(</code></pre>)', r"\1\2", text,
-                  flags=re.S)
-
-
 # ------------------------------------------------------------------ unit tests
 
 
@@ -248,10 +161,10 @@ def test_document_is_self_contained(summary, rows):
     assert not re.search(r"\b(src|href)\s*=\s*[\"']?(https?:)?//", lowered)
     assert "@import" not in lowered and "url(" not in lowered and "@font-face" not in lowered
     assert lowered.count("<style>") == 1
-    rest = _outside_command(text)
+    rest = outside_command(text)
     assert "http://" not in rest and "https://" not in rest
     assert "https://example.invalid/iss.tle" in text  # the command block keeps it
-    images = _Doc(text).images()
+    images = HtmlDoc(text).images()
     assert len(images) == 4
     for image in images:
         assert image["src"].startswith("data:image/png;base64,")
@@ -261,7 +174,7 @@ def test_document_is_self_contained(summary, rows):
 
 def test_sections_figures_and_plots(summary, rows):
     text = render_report_html(summary, rows)
-    doc = _Doc(text)
+    doc = HtmlDoc(text)
     section_ids = [a["id"] for t, a, _ in doc.elements if t == "section"]
     assert section_ids == list(SECTION_IDS)
     for sid in SECTION_IDS:  # each section opens with a heading
@@ -279,7 +192,7 @@ def test_sections_figures_and_plots(summary, rows):
 
 
 def test_summary_totals_tasks_and_failures(summary, rows):
-    doc = _Doc(render_report_html(summary, rows))
+    doc = HtmlDoc(render_report_html(summary, rows))
     text = doc.section("summary")
     for name, total in summary["totals"].items():
         n = total["n"]
@@ -300,7 +213,7 @@ def test_summary_totals_tasks_and_failures(summary, rows):
 
 
 def test_assumptions_models_orbit_and_notes(summary, rows):
-    doc = _Doc(render_report_html(summary, rows))
+    doc = HtmlDoc(render_report_html(summary, rows))
     text = doc.section("assumptions")
     for module in summary["modules"]:
         assert module["module_hash"] in text and module["description"] in text
@@ -316,7 +229,7 @@ def test_assumptions_models_orbit_and_notes(summary, rows):
 
 def test_reproduce_block(summary, rows):
     text = render_report_html(summary, rows)
-    doc = _Doc(text)
+    doc = HtmlDoc(text)
     assert "".join(doc.code_text) == COMMAND
     assert "<pre><code>impactrisk report --modules" in text
     assert "0.1.0" in doc.section("reproduce") and "2026-05-10T12:00:00Z" in doc.section("reproduce")
@@ -336,7 +249,7 @@ def test_text_is_escaped(summary, rows):
     text = render_report_html(summary, rows)
     assert "<x>" not in text and "<b>thick" not in text and "<script>alert" not in text
     assert "&lt;x&gt;&amp;" in text and "&lt;b&gt;thick&lt;/b&gt;" in text
-    doc = _Doc(text)
+    doc = HtmlDoc(text)
     assert evil in doc.section("summary") and evil in doc.section("assumptions")
     assert "".join(doc.code_text) == summary["command"]
     assert len([t for t, _, _ in doc.elements if t == "script"]) == 1
@@ -353,7 +266,7 @@ def test_nan_none_and_missing_values(summary, rows):
     summary["orbit"] = {"source": None}
     summary["models"] = {}
     text = render_report_html(summary, rows)
-    doc = _Doc(text)
+    doc = HtmlDoc(text)
     assert "—" in doc.section("summary")
     words = set(re.findall(r"[a-z]+", doc.all_text().lower()))
     assert "nan" not in words and "none" not in words
@@ -362,7 +275,7 @@ def test_nan_none_and_missing_values(summary, rows):
 
 def test_all_missing_numbers_and_empty_input():
     text = render_report_html({}, [])
-    doc = _Doc(text)
+    doc = HtmlDoc(text)
     assert [a["id"] for t, a, _ in doc.elements if t == "section"] == list(SECTION_IDS)
     assert [i["data-plot"] for i in doc.images()] == list(PLOT_NAMES)
     assert "No task failed." in doc.section("summary")
@@ -372,7 +285,7 @@ def test_all_missing_numbers_and_empty_input():
         row["n_by_group"] = {}
         row["n_by_surface"] = {}
     text = render_report_html(make_summary(make_rows()) | {"totals": {}}, rows)
-    assert len(_Doc(text).images()) == 4
+    assert len(HtmlDoc(text).images()) == 4
 
 
 def test_single_module_single_window():
@@ -382,7 +295,7 @@ def test_single_module_single_window():
     summary["totals"] = {"us-lab": {"n": rows[0]["n"], "pnp": rows[0]["pnp"],
                                     "n_by_group": rows[0]["n_by_group"]}}
     summary["failures"] = []
-    doc = _Doc(render_report_html(summary, rows))
+    doc = HtmlDoc(render_report_html(summary, rows))
     assert [i["data-plot"] for i in doc.images()] == list(PLOT_NAMES)
     text = doc.section("summary")
     assert "All modules" not in text and format_number(rows[0]["n"]) in text
@@ -400,7 +313,7 @@ def test_module_never_present_and_failed_windows(summary, rows):
         if row["module"] == "columbus":
             row.update(status="failed", n=math.nan, reason=FAIL_REASON)
     summary["totals"]["columbus"] = {"n": math.nan}
-    doc = _Doc(render_report_html(summary, rows))
+    doc = HtmlDoc(render_report_html(summary, rows))
     text = doc.section("summary")
     assert "not present in any window" in text and "3 not present" in text
     assert "3 failed" in text
@@ -460,15 +373,6 @@ def test_docstring_examples_run():
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    binary = browser.find_chromium()
-    if binary is None:
-        pytest.skip("no Chromium binary found: set IMPACTRISK_CHROMIUM, or put chromium, "
-                    "chromium-browser or google-chrome on PATH (Debian: apt-get install -y chromium)")
-    return binary
-
-
-@pytest.fixture(scope="module")
 def rendered(chromium, tmp_path_factory):
     """The fixture's report served from 127.0.0.1: (DOM after load, screenshot path)."""
     folder = tmp_path_factory.mktemp("report")
@@ -481,7 +385,7 @@ def rendered(chromium, tmp_path_factory):
 @pytest.mark.slow
 def test_browser_decodes_every_plot_and_shows_every_section(rendered):
     dom, _ = rendered
-    doc = _Doc(dom)
+    doc = HtmlDoc(dom)
     assert doc.body_attrs.get("data-images-total") == "4", doc.body_attrs
     assert doc.body_attrs.get("data-images-ok") == "4", doc.body_attrs
     assert "4 of 4 images decoded" in doc.all_text()
