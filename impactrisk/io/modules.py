@@ -849,15 +849,9 @@ def _parse_shields(raw: Any, file: str) -> dict[str, dict[str, Any]]:
 
 
 def _parse_surfaces(raw: Any, file: str, shields: dict[str, Any]) -> list[dict[str, Any]]:
-    if not isinstance(raw, list) or not raw:
-        raise InputError(f"{file}: surface: expected at least one [[surface]] table, "
-                         f"got {_got(raw)}")
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for i, table in enumerate(raw):
-        where = f"surface[{i}]"
-        if not isinstance(table, dict):
-            raise InputError(f"{file}: {where}: expected a table, got {_got(table)}")
+    for _, where, table in _table_rows(raw, "surface", file, at_least_one=True):
         name = _require_str(table, "name", file, where)
         where = f"surface.{name}"
         if name in seen:
@@ -1248,15 +1242,9 @@ def _parse_fleet(raw: dict[str, Any], file: str) -> tuple[tuple[Stay, ...], tupl
 
 
 def _parse_vehicles(raw: Any, file: str) -> tuple[Vehicle, ...]:
-    if not isinstance(raw, list):
-        raise InputError(f"{file}: vehicle: expected [[vehicle]] tables, got {_got(raw)}")
     vehicles: list[Vehicle] = []
     seen: dict[str, int] = {}
-    for i, table in enumerate(raw):
-        at = f"vehicle[{i}]"
-        if not isinstance(table, dict):
-            raise InputError(f"{file}: {at}: expected a table, got {_got(table)}")
-        _check_keys(table, _VEHICLE_KEYS, file, at)
+    for i, at, table in _table_rows(raw, "vehicle", file, _VEHICLE_KEYS):
         name = _require_str(table, "name", file, at)
         key = _normalise_name(name)
         if key in seen:
@@ -1279,15 +1267,8 @@ def _parse_orbit_history(raw: dict[str, Any], file: str) -> tuple[OrbitPeriod, .
     rows = raw.get("period")
     if rows is None:
         raise InputError(f"{file}: missing [[period]] tables")
-    if not isinstance(rows, list) or not rows:
-        raise InputError(f"{file}: period: expected one or more [[period]] tables, "
-                         f"got {_got(rows)}")
     periods: list[OrbitPeriod] = []
-    for i, table in enumerate(rows):
-        at = f"period[{i}]"
-        if not isinstance(table, dict):
-            raise InputError(f"{file}: {at}: expected a table, got {_got(table)}")
-        _check_keys(table, _PERIOD_KEYS, file, at)
+    for i, at, table in _table_rows(rows, "period", file, _PERIOD_KEYS, at_least_one=True):
         start = _parse_time(_require(table, "start", file, at), file, f"{at}.start")
         end = _parse_time(_require(table, "end", file, at), file, f"{at}.end")
         if end <= start:
@@ -1332,14 +1313,8 @@ def _bounded_number(table: dict[str, Any], key: str, bounds: tuple[float, float]
 
 
 def _parse_stays(raw: Any, file: str, where: str) -> tuple[Stay, ...]:
-    if not isinstance(raw, list):
-        raise InputError(f"{file}: {where}: expected [[stay]] tables, got {_got(raw)}")
     stays: list[Stay] = []
-    for i, table in enumerate(raw):
-        at = f"{where}[{i}]"
-        if not isinstance(table, dict):
-            raise InputError(f"{file}: {at}: expected a table, got {_got(table)}")
-        _check_keys(table, _STAY_KEYS, file, at)
+    for i, at, table in _table_rows(raw, "stay", file, _STAY_KEYS, where=where):
         vehicle = _require_str(table, "vehicle", file, at)
         at = f"{where}[{i}] ({vehicle})"
         port = _require_str(table, "port", file, at)
@@ -1406,6 +1381,24 @@ def _check_order(stays: list[Stay], file: str, where: str) -> None:
 
 
 # --- small helpers ------------------------------------------------------------------------
+
+
+def _table_rows(raw: Any, name: str, file: str, keys: Iterable[str] | None = None, *,
+                where: str | None = None, at_least_one: bool = False):
+    """Each table of an array of tables ``[[name]]`` as ``(i, "where[i]", table)``,
+    after checking that ``raw`` is such an array (non-empty with ``at_least_one``), that
+    each entry is a table and, given ``keys``, that it holds no other keys."""
+    where = where or name
+    if not isinstance(raw, list) or (at_least_one and not raw):
+        amount = "one or more " if at_least_one else ""
+        raise InputError(f"{file}: {where}: expected {amount}[[{name}]] tables, got {_got(raw)}")
+    for i, table in enumerate(raw):
+        at = f"{where}[{i}]"
+        if not isinstance(table, dict):
+            raise InputError(f"{file}: {at}: expected a table, got {_got(table)}")
+        if keys is not None:
+            _check_keys(table, keys, file, at)
+        yield i, at, table
 
 
 def _check_keys(table: dict[str, Any], allowed: Iterable[str], file: str, where: str) -> None:
@@ -1560,14 +1553,7 @@ def load_attitude_timeline(path: str | Path):
     raw = _parse_toml(text, file.name)
     _check_keys(raw, ("segment", "default"), file.name, "")
     segments = []
-    rows = raw.get("segment", [])
-    if not isinstance(rows, list):
-        raise InputError(f"{file.name}: segment: expected [[segment]] rows, got {_got(rows)}")
-    for i, row in enumerate(rows):
-        where = f"segment[{i}]"
-        if not isinstance(row, dict):
-            raise InputError(f"{file.name}: {where}: expected a table, got {_got(row)}")
-        _check_keys(row, _SEGMENT_KEYS, file.name, where)
+    for _, where, row in _table_rows(raw.get("segment", []), "segment", file.name, _SEGMENT_KEYS):
         start = _parse_time(row.get("start"), file.name, f"{where}.start")
         end = _parse_time(row.get("end"), file.name, f"{where}.end")
         angles = [_angle(row, key, file.name, where) for key in ("yaw_deg", "pitch_deg", "roll_deg")]
