@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 
 import numpy as np
@@ -375,10 +375,29 @@ class PatternResponse:
     flux: np.ndarray
     flux_v: np.ndarray
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays by field name."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_arrays(cls, arrays) -> "PatternResponse":
+        """From a mapping holding every field (copied to plain arrays); KeyError if one
+        is missing."""
+        return cls(**{f.name: np.array(arrays[f.name]) for f in fields(cls)})
+
+    def take(self, index) -> "PatternResponse":
+        """The responses of the patterns ``index`` (a slice or an index array)."""
+        return PatternResponse(**{name: a[index] for name, a in self.arrays().items()})
+
     @classmethod
     def concatenate(cls, parts: Sequence["PatternResponse"]) -> "PatternResponse":
-        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                     ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v")))
+        """The patterns of ``parts`` one after the other."""
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
+
+    @classmethod
+    def total(cls, parts: Sequence["PatternResponse"]) -> "PatternResponse":
+        """Responses of the same patterns to parts of their bundles, added in order."""
+        return cls(**{f.name: sum(getattr(p, f.name) for p in parts) for f in fields(cls)})
 
 
 def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int, elements: OrientedElements,
@@ -491,8 +510,7 @@ def _parallel_response(bundles, pattern, n_patterns, elements, tables, speed_edg
             done = list(pool.map(run, pieces))
     else:
         done = [run(piece) for piece in pieces]
-    fields = ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v")
-    return PatternResponse(*(sum(getattr(d, f) for d in done) for f in fields))
+    return PatternResponse.total(done)
 
 
 class ResponseCache:
@@ -597,9 +615,7 @@ class Responder:
                                        tables, self.speed_edges_km_s)
             ppb = family.patterns_per_block
             for i, q in enumerate(missing):
-                sl = slice(i * ppb, (i + 1) * ppb)
-                part = PatternResponse(whole.n[sl], whole.speed[sl], whole.arrival[sl], whole.projected[sl],
-                                       whole.projected_v[sl], whole.flux[sl], whole.flux_v[sl])
+                part = whole.take(slice(i * ppb, (i + 1) * ppb))
                 pairs = len(built[i][0]) * len(self.elements.area_m2)
                 self.cache.put((family, tuple(blocks[q]), self._key), part, persist=pairs >= _PERSIST_MIN_PAIRS)
                 parts[q] = part
@@ -662,17 +678,16 @@ def integrate_exposure(responder: Responder, exposure: SourceExposure, sample_bi
     response = responder.responses(exposure.family, [exposure.blocks[q] for q in used_blocks.tolist()])
     at = np.searchsorted(used_blocks, used // ppb) * ppb + used % ppb
     weights, totals = weights[:, used], totals[used]
-    n, speed, arrival, projected, projected_v, flux, flux_v = (
-        getattr(response, f)[at] for f in ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v"))
-    local = weights @ n
+    picked = response.take(at)
+    local = weights @ picked.n
     n_by_bin = np.zeros((n_bins, local.shape[1]))
     n_by_bin[first_bin:first_bin + n_local] = local
     return ExposureTally(
         n_by_bin=n_by_bin,
-        speed=np.einsum("p,psv->sv", totals, speed),
-        arrival=np.einsum("p,psa->sa", totals, arrival),
-        projected=totals @ projected,
-        projected_v=totals @ projected_v,
-        flux=float(totals @ flux),
-        flux_v=float(totals @ flux_v),
+        speed=np.einsum("p,psv->sv", totals, picked.speed),
+        arrival=np.einsum("p,psa->sa", totals, picked.arrival),
+        projected=totals @ picked.projected,
+        projected_v=totals @ picked.projected_v,
+        flux=float(totals @ picked.flux),
+        flux_v=float(totals @ picked.flux_v),
     )

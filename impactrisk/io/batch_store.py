@@ -97,8 +97,6 @@ class DiskResponseStore:
     a response read back gives bit-identical results to one computed again.
     """
 
-    _FIELDS = ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v")
-
     def __init__(self, out_dir: str | Path):
         self.folder = Path(out_dir) / _RESPONSE_DIR
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -113,13 +111,13 @@ class DiskResponseStore:
         path = self.folder / f"{self.digest(key)}.npz"
         try:
             with np.load(path, allow_pickle=False) as data:
-                return PatternResponse(*(np.array(data[f]) for f in self._FIELDS))
+                return PatternResponse.from_arrays(data)
         except (OSError, ValueError, KeyError):
             return None
 
     def save(self, key, response) -> None:
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **{f: getattr(response, f) for f in self._FIELDS})
+        np.savez_compressed(buffer, **response.arrays())
         try:
             write_atomic(self.folder / f"{self.digest(key)}.npz", buffer.getvalue(), durable=False)
         except OSError:
