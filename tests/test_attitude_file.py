@@ -39,6 +39,10 @@ def test_timeline_file_is_read(tmp_path):
     ("[[segment]]\nstart = 2022-12-14T06:00:00Z\nend = 2022-12-14T12:00:00Z\nyaw = 1\n", "segment[0].yaw"),
     ("[[segment]]\nstart = 2022-12-14T12:00:00Z\nend = 2022-12-14T06:00:00Z\nyaw_deg = 0\npitch_deg = 0\nroll_deg = 0\n",
      "start_jd < end_jd"),
+    ("[[segment]]\nend = 2022-12-14T12:00:00Z\nyaw_deg = 0\npitch_deg = 0\nroll_deg = 0\n",
+     "segment[0]: missing key 'start'"),
+    ("default = 5\n", "default: expected a table"),
+    ("[default]\nyaw_deg = 0\npitch_deg = 0\nroll_deg = 0\nsource = 3\n", "default.source: expected a string"),
 ])
 def test_bad_timeline_files_name_the_file_and_key(tmp_path, bad, fragment):
     path = tmp_path / "bad.toml"

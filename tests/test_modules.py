@@ -553,3 +553,13 @@ def test_port_names_match_the_geometry_ports():
     from impactrisk.io.modules import PORT_ALIASES
 
     assert set(KNOWN_PORTS) | set(PORT_ALIASES) == set(geometry.PORTS)
+
+
+def test_a_user_module_applied_to_its_own_vehicle_is_no_template(soyuz_text, write_module):
+    # A user file whose module name is not in normal form, loaded for the vehicle it
+    # already describes: the module itself, not a copy made from a template.
+    text = soyuz_text.replace('name = "soyuz-ms-22"', 'name = "My Radiator"', 1)
+    spec = load_module(write_module(text, "mine.toml"), vehicle="Soyuz MS-22")
+    assert spec.template == "" and spec.name == "My Radiator"
+    copied = load_module(write_module(text, "mine.toml"), vehicle="Soyuz MS-05")
+    assert copied.template == "My Radiator" and copied.name == "soyuz-ms-05"

@@ -655,12 +655,7 @@ def load_orbit_history(path: str | Path | None = None) -> tuple[OrbitPeriod, ...
     if path is None:
         return _packaged_orbit_history()
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read orbit history {path}: "
-                         f"{getattr(exc, 'strerror', None) or exc}") from None
-    return _parse_orbit_history(_parse_toml(text, path.name), path.name)
+    return _parse_orbit_history(_read_toml(path, "orbit history"), path.name)
 
 
 def stays_for(vehicle: str, fleet: Iterable[Stay] | None = None) -> tuple[Stay, ...]:
@@ -686,11 +681,20 @@ def _packaged_orbit_history() -> tuple[OrbitPeriod, ...]:
 
 
 def _read_fleet(path: Path) -> tuple[tuple[Stay, ...], tuple[Vehicle, ...]]:
+    return _parse_fleet(_read_toml(path, "fleet manifest"), path.name)
+
+
+def _read_text(path: Path, what: str) -> str:
+    """The UTF-8 text of a user file, or an InputError naming ``what`` it is and why."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read fleet manifest {path}: {exc.strerror or exc}") from None
-    return _parse_fleet(_parse_toml(text, path.name), path.name)
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {what} {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A user TOML file, parsed; errors name the file."""
+    return _parse_toml(_read_text(path, what), path.name)
 
 
 def _resolve_module(name: str | Path) -> tuple[str, str, str | None]:
@@ -709,10 +713,7 @@ def _resolve_module(name: str | Path) -> tuple[str, str, str | None]:
         elif not path.is_file():
             raise InputError(f"module file {text_name} not found")
         else:
-            try:
-                return path.read_text(encoding="utf-8"), path.name, None
-            except (OSError, UnicodeDecodeError) as exc:
-                raise InputError(f"cannot read module file {path}: {exc}") from None
+            return _read_text(path, "module file"), path.name, None
     key = _normalise_name(text_name)
     if key in known:
         file_name = f"{key}.toml"
@@ -749,15 +750,15 @@ def _build_module(raw: dict[str, Any], file: str, catalogue_name: str | None,
     description = _optional_str(module, "description", file, "module")
     references = _optional_str_list(module, "references", file, "module")
     event = _parse_event(module.get("event"), file) if "event" in module else None
+    template_of = ""  # the module this one was made from, when applied to another vehicle
     if for_vehicle is not None and _normalise_name(for_vehicle) != _normalise_name(vehicle):
-        template = name
+        template_of = name
         vehicle = str(for_vehicle).strip()
         name = _normalise_name(vehicle)
         event = None
-        description = (f"{description} Applied to {vehicle} (template {template}: the same hardware is "
+        description = (f"{description} Applied to {vehicle} (template {template_of}: the same hardware is "
                        "assumed).").strip()
         raw = {k: v for k, v in raw.items() if k != "stay"}
-    template_of = template if for_vehicle is not None and name != _normalise_name(raw["module"]["name"]) else ""
 
     shields = _parse_shields(raw.get("shield", {}), file)
     surfaces_raw = _parse_surfaces(raw.get("surface", []), file, shields)
@@ -1546,29 +1547,28 @@ def load_attitude_timeline(path: str | Path):
     from impactrisk.timegrid import datetime_to_jd
 
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read attitude file {file}: {exc}") from None
-    raw = _parse_toml(text, file.name)
+    raw = _read_toml(file, "attitude file")
     _check_keys(raw, ("segment", "default"), file.name, "")
     segments = []
     for _, where, row in _table_rows(raw.get("segment", []), "segment", file.name, _SEGMENT_KEYS):
-        start = _parse_time(row.get("start"), file.name, f"{where}.start")
-        end = _parse_time(row.get("end"), file.name, f"{where}.end")
+        start = _parse_time(_require(row, "start", file.name, where), file.name, f"{where}.start")
+        end = _parse_time(_require(row, "end", file.name, where), file.name, f"{where}.end")
         angles = [_angle(row, key, file.name, where) for key in ("yaw_deg", "pitch_deg", "roll_deg")]
         try:
             segments.append(AttitudeSegment(float(sum(datetime_to_jd(start))), float(sum(datetime_to_jd(end))),
-                                            *angles, source=str(row.get("source", f"{file.name} {where}"))))
+                                            *angles,
+                                            source=_optional_str(row, "source", file.name, where)
+                                            or f"{file.name} {where}"))
         except InputError as exc:
             raise InputError(f"{file.name}: {where}: {exc}") from None
     default = TEA_SEGMENT
     if "default" in raw:
-        table = raw["default"]
+        table = _require_table(raw, "default", file.name, "")
         _check_keys(table, _DEFAULT_KEYS, file.name, "default")
         default = AttitudeSegment(-math.inf, math.inf,
                                   *[_angle(table, key, file.name, "default") for key in ("yaw_deg", "pitch_deg", "roll_deg")],
-                                  source=str(table.get("source", f"{file.name} default")))
+                                  source=_optional_str(table, "source", file.name, "default")
+                                  or f"{file.name} default")
     try:
         return AttitudeTimeline(tuple(segments), default)
     except InputError as exc:
@@ -1576,7 +1576,7 @@ def load_attitude_timeline(path: str | Path):
 
 
 def _angle(table: dict, key: str, file: str, where: str) -> float:
-    value = table.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    value = _require(table, key, file, where)
+    if not _is_number(value) or not math.isfinite(value):
         raise InputError(f"{file}: {where}.{key}: expected a number of degrees, got {_got(value)}")
     return float(value)
