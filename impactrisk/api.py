@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,7 @@ __all__ = [
     "default_window",
     "prepare_module",
     "response_cache",
+    "resolve_orbit",
     "station_orbit",
     "uncertainty_band",
     "flux",
@@ -314,8 +316,7 @@ def assess(
         raise InputError(f"module {spec.name!r} has an open exposure and no event: give --end")
     if t1 <= t0:
         raise InputError(f"end {t1.isoformat()} is not after start {t0.isoformat()}; expected start < end")
-    the_orbit = station_orbit() if (tle is None and orbit is None) else \
-        load_orbit(tle=tle, orbit=orbit, catalog_id=catalog_id)
+    the_orbit = resolve_orbit(tle, orbit, catalog_id)
     if flux_table is not None:
         debris_model = "table"
     if config is None:
@@ -348,7 +349,17 @@ def assess(
     return result
 
 
-def station_orbit(stand_ins: bool = True):
+def resolve_orbit(tle: str | Path | None = None, orbit: str | None = None, catalog_id: str | None = None):
+    """The orbit an assessment uses: the design orbit or element-set file when one is
+    given (:func:`load_orbit`), else the station's history with its stand-ins
+    (:func:`station_orbit`)."""
+    if tle is None and orbit is None:
+        return station_orbit()
+    return load_orbit(tle=tle, orbit=orbit, catalog_id=catalog_id)
+
+
+@lru_cache(maxsize=1)
+def station_orbit():
     """The station's orbit over its history: the bundled ISS element sets, preceded by
     circular stand-ins at the documented mean altitude of each earlier period
     (``impactrisk/catalogue/iss_orbit_history.toml``, with its sources).
@@ -357,7 +368,8 @@ def station_orbit(stand_ins: bool = True):
     -------
     impactrisk.elements.OrbitTimeline
         Every result assessed with it lists the segments it used; the stand-ins are
-        marked ``kind = "circular"`` with their altitude, source and uncertainty.
+        marked ``kind = "circular"`` with their altitude, source and uncertainty. Built
+        once per process (the files it comes from are part of the package).
     """
     import math
 
@@ -368,15 +380,14 @@ def station_orbit(stand_ins: bool = True):
     history = load_orbit()
     first, _ = history.coverage_jd
     segments = []
-    if stand_ins:
-        for period in load_orbit_history():
-            a = float(sum(datetime_to_jd(period.start)))
-            b = min(float(sum(datetime_to_jd(period.end))), first)
-            if b > a:
-                note = (f"circular stand-in at the documented mean altitude {period.mean_altitude_km:g} km, "
-                        f"{period.inclination_deg:g} deg ({period.source})" + (" [uncertain]" if period.uncertain else ""))
-                segments.append(OrbitSegment(a, b, Orbit.circular(period.mean_altitude_km, period.inclination_deg,
-                                                                  0.0, period.start), note))
+    for period in load_orbit_history():
+        a = float(sum(datetime_to_jd(period.start)))
+        b = min(float(sum(datetime_to_jd(period.end))), first)
+        if b > a:
+            note = (f"circular stand-in at the documented mean altitude {period.mean_altitude_km:g} km, "
+                    f"{period.inclination_deg:g} deg ({period.source})" + (" [uncertain]" if period.uncertain else ""))
+            segments.append(OrbitSegment(a, b, Orbit.circular(period.mean_altitude_km, period.inclination_deg,
+                                                              0.0, period.start), note))
     segments.append(OrbitSegment(segments[-1].end_jd if segments else -math.inf, math.inf, history,
                                  "bundled ISS element-set history"))
     return OrbitTimeline(tuple(segments))

@@ -132,21 +132,27 @@ class BatchSettings:
     attitude_ypr_deg: tuple[float, float, float] = (-4.0, -3.0, 0.0)
 
     def orbit_identity(self) -> str:
-        """What the orbit is, for the content key: a design spec as written, or the
-        SHA-256 of the element-set file (the bundled one by default)."""
+        """What the orbit is, for the content key: a design spec as written, the SHA-256
+        of the element-set file given, or by default (the station's history,
+        :func:`impactrisk.api.resolve_orbit`) those of the bundled element sets and of
+        the mean-altitude history its stand-ins come from."""
         if self.orbit is not None:
             return f"design:{self.orbit}"
-        if self.tle is None:
-            from impactrisk.io.datafiles import default_tle_path
-
-            path = default_tle_path()
-        else:
+        if self.tle is not None:
             path = Path(self.tle)
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            raise InputError(f"cannot read element-set file {path}: {exc.strerror or exc}") from None
-        return f"file:{digest}:{self.catalog_id or ''}"
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                raise InputError(f"cannot read element-set file {path}: {exc.strerror or exc}") from None
+            return f"file:{digest}:{self.catalog_id or ''}"
+        from importlib.resources import files
+
+        from impactrisk.io.datafiles import default_tle_path
+        from impactrisk.io.modules import CATALOGUE_PACKAGE, ORBIT_HISTORY_FILE
+
+        history = files(CATALOGUE_PACKAGE).joinpath(ORBIT_HISTORY_FILE).read_bytes()
+        return (f"station:{hashlib.sha256(default_tle_path().read_bytes()).hexdigest()}:"
+                f"{hashlib.sha256(history).hexdigest()}")
 
 
 @dataclass(frozen=True)
@@ -166,11 +172,13 @@ class Task:
 def plan_tasks(modules: Sequence[str], windows: Sequence[Window], settings: BatchSettings) -> tuple[list[Task], dict]:
     """The tasks of a report, with their content keys, and the modules' descriptions.
 
-    Raises InputError for an unknown module or a bad override, before anything runs.
+    Raises InputError for an unknown module, a bad override or an unknown model, before
+    anything runs.
     """
     from impactrisk import __version__
-    from impactrisk.api import prepare_module
+    from impactrisk.api import assessment_config, prepare_module
 
+    assessment_config(settings.debris_model, settings.showers)  # checks the models
     orbit_id = settings.orbit_identity()
     material = asdict(settings)
     material.pop("tle", None)
@@ -251,7 +259,7 @@ def _assess_rows(settings: BatchSettings, start: str, end: str, modules, out_dir
     import warnings
 
     from impactrisk import __version__
-    from impactrisk.api import assessment_config, load_orbit, prepare_module
+    from impactrisk.api import assessment_config, prepare_module, resolve_orbit
     from impactrisk.assessment import assess_modules
     from impactrisk.io.flux_tables import load_environment_inputs
 
@@ -260,7 +268,7 @@ def _assess_rows(settings: BatchSettings, start: str, end: str, modules, out_dir
         _, model, criterion, hole_mm = prepare_module(name, settings.criterion, overrides=settings.overrides,
                                                       include_optional=settings.include_optional)
         models.append(model)
-    orbit = load_orbit(tle=settings.tle, orbit=settings.orbit, catalog_id=settings.catalog_id)
+    orbit = resolve_orbit(settings.tle, settings.orbit, settings.catalog_id)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         results = assess_modules(models, orbit, load_environment_inputs(), start, end, criterion=criterion,

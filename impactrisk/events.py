@@ -244,7 +244,7 @@ def _per_facet(model) -> dict:
 def _radiant_visibility(code: str, leak: datetime, hours: float, step_s: float) -> dict:
     """Share of the time around the leak when the radiant was above the Earth + 100 km
     limb as seen from the station, and its elevation from the orbit plane."""
-    from impactrisk.api import TimeGrid, propagate, station_orbit
+    from impactrisk.api import TimeGrid, load_orbit, propagate
     from impactrisk.environment.model import _radec_unit, radiant_map_coordinates
     from impactrisk.environment.parameters import ECSS_NEAR_EARTH
     from impactrisk.environment.showers import activity_zhr, radiant_radec_deg
@@ -254,7 +254,7 @@ def _radiant_visibility(code: str, leak: datetime, hours: float, step_s: float) 
     if code not in showers:
         raise InputError(f"unknown shower {code!r}; expected one of {', '.join(sorted(showers))}")
     shower = showers[code]
-    history = station_orbit().segments[-1].orbit
+    history = load_orbit()  # the bundled element sets, which cover every leak
     grid = TimeGrid.from_range(leak - timedelta(hours=hours), leak + timedelta(hours=hours), step_s)
     eph = propagate(history, grid)
     from impactrisk.astro import icrs_to_teme_rotation

@@ -16,13 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import dump_dom, find_chromium, serve_directory
 
 from impactrisk.batch import BatchSettings, plan_tasks, plan_windows, run_batch
 from impactrisk.errors import InputError
 from impactrisk.io.batch_store import read_results_csv
 
-sys.path.insert(0, str(Path(__file__).parent))
-from browser import dump_dom, find_chromium, serve_directory  # noqa: E402
 
 MODULES = ("soyuz-ms-22", "progress-ms-21", "nauka-rtod")
 #: Three monthly windows in which Progress MS-21 docks (28 Oct) and every module is present.
@@ -86,6 +85,28 @@ def test_unknown_module_is_refused_before_anything_runs(tmp_path):
     with pytest.raises(InputError, match="soyuz-ms-22"):
         run_batch(["soyuz-ms22"], plan_windows(*RANGE, "month"), settings(), tmp_path / "out", inline=True)
     assert not (tmp_path / "out" / "results.csv").exists()
+
+
+def test_unknown_debris_model_is_refused_before_anything_runs(tmp_path):
+    with pytest.raises(InputError, match="unknown debris model 'bogus'"):
+        run_batch(["soyuz-ms-22"], plan_windows(*RANGE, "month"), settings(debris_model="bogus"), tmp_path / "out",
+                  inline=True)
+    assert not (tmp_path / "out" / "results.csv").exists()
+
+
+def test_windows_before_the_element_sets_use_the_stations_stand_ins(tmp_path):
+    # The bundled element sets begin in September 2022; before that the station's
+    # orbit is the circular stand-in of its documented mean altitude, in a report as
+    # in 'impactrisk risk' (the RTOd was stowed on Rassvet then, an optional stay).
+    from impactrisk.api import assess
+
+    windows = plan_windows("2022-03-01", "2022-03-03", "day")
+    outcome = run_batch(["nauka-rtod"], windows, settings(), tmp_path, inline=True)
+    assert [r["status"] for r in outcome.rows] == ["ok", "ok"], outcome.failed
+    row = outcome.rows[0]
+    result = assess("nauka-rtod", row["window_start"], row["window_end"], step=STEP_S)
+    assert row["n"] == pytest.approx(result.n_expected, rel=IDENTICAL, abs=0.0)
+    assert row["orbit"]["stand_in_days"] > 0.0
 
 
 # ----------------------------------------------------------------- a complete report
