@@ -31,6 +31,7 @@ from typing import Callable, Sequence
 
 from impactrisk.errors import ImpactriskError, InputError
 from impactrisk.timegrid import format_utc, parse_utc
+from impactrisk.workers import DaskExecutor, InlineExecutor, LocalExecutor
 
 __all__ = [
     "BatchOutcome",
@@ -42,11 +43,6 @@ __all__ = [
     "run_batch",
     "run_unit",
 ]
-
-#: Environment variables that pin numeric libraries to one thread in worker processes.
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                     "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
-
 
 # ------------------------------------------------------------------------- windows
 
@@ -207,12 +203,6 @@ def plan_tasks(modules: Sequence[str], windows: Sequence[Window], settings: Batc
 # ------------------------------------------------------------------------- workers
 
 
-def _pin_threads() -> None:
-    from impactrisk import risk
-
-    risk.KERNEL_THREADS = 1
-
-
 def run_unit(settings: BatchSettings, start: str, end: str, modules: Sequence[tuple[str, str]],
              out_dir: str | None = None) -> list[dict]:
     """Assess ``modules`` (``(name or file, task key)`` pairs) over one window; one row each.
@@ -222,7 +212,6 @@ def run_unit(settings: BatchSettings, start: str, end: str, modules: Sequence[tu
     that a failure is attributed to the module it belongs to. Failures become rows with
     ``status = "failed"`` and the reason; nothing is raised.
     """
-    _pin_threads()
     try:
         return _assess_rows(settings, start, end, modules, out_dir)
     except Exception as exc:  # noqa: BLE001 - a task boundary: every failure becomes a row
@@ -333,107 +322,6 @@ def _prepare_outputs() -> None:
     fig.savefig(_io.BytesIO(), format="png")
 
 
-# ----------------------------------------------------------------------- executors
-
-
-class _LocalExecutor:
-    """Worker processes of this machine (spawned, numeric libraries on one thread)."""
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self._pool = None
-        self._saved: dict = {}
-
-    def __enter__(self):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # Children inherit the environment at spawn, before they import numpy.
-        self._saved = {k: os.environ.get(k) for k in _THREAD_VARIABLES}
-        os.environ.update({k: "1" for k in _THREAD_VARIABLES})
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_pin_threads)
-        return self
-
-    def submit(self, fn, *args):
-        return self._pool.submit(fn, *args)
-
-    def as_completed(self, futures):
-        from concurrent.futures import as_completed
-
-        return as_completed(futures)
-
-    def __exit__(self, *exc):
-        self._pool.shutdown(wait=exc[0] is None, cancel_futures=exc[0] is not None)
-        for k, v in self._saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-class _DaskExecutor:
-    """A Dask cluster: an existing scheduler by address, or a LocalCluster (``local``)."""
-
-    def __init__(self, scheduler: str, workers: int):
-        self.scheduler = scheduler
-        self.workers = workers
-        self._client = self._cluster = None
-
-    def __enter__(self):
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError:
-            raise InputError("--scheduler needs dask.distributed: pip install 'impactrisk[distributed]'") from None
-        try:
-            if self.scheduler == "local":
-                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
-                self._client = Client(self._cluster)
-            else:
-                self._client = Client(self.scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler {self.scheduler!r}: {exc}") from None
-        return self
-
-    def submit(self, fn, *args):
-        return self._client.submit(fn, *args, pure=False)
-
-    def as_completed(self, futures):
-        from dask.distributed import as_completed
-
-        return as_completed(futures)
-
-    def __exit__(self, *exc):
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
-
-
-class _InlineExecutor:
-    """This process (one worker, no pool): for small runs and tests of the planning."""
-
-    def __enter__(self):
-        return self
-
-    def submit(self, fn, *args):
-        from concurrent.futures import Future
-
-        future = Future()
-        try:
-            future.set_result(fn(*args))
-        except Exception as exc:  # noqa: BLE001 - handed to the caller like a pool would
-            future.set_exception(exc)
-        return future
-
-    def as_completed(self, futures):
-        return iter(futures)
-
-    def __exit__(self, *exc):
-        return None
-
-
 # ------------------------------------------------------------------------ the run
 
 
@@ -538,11 +426,11 @@ def run_batch(modules: Sequence[str], windows: Sequence[Window], settings: Batch
     if pending:
         units = _units(pending)
         if inline:
-            executor = _InlineExecutor()
+            executor = InlineExecutor()
         elif scheduler:
-            executor = _DaskExecutor(scheduler, n_workers)
+            executor = DaskExecutor(scheduler, n_workers)
         else:
-            executor = _LocalExecutor(min(n_workers, len(units)))
+            executor = LocalExecutor(min(n_workers, len(units)))
         with executor:
             futures = {}
             for window, unit in units:

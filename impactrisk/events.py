@@ -27,6 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
+from impactrisk.api import DEBRIS_UNCERTAINTY_FACTOR
 from impactrisk.errors import InputError
 from impactrisk.timegrid import format_utc, parse_utc
 
@@ -34,7 +35,6 @@ __all__ = [
     "EVENT_MODULES",
     "analyse",
     "FleetMember",
-    "SweepPoint",
     "coincidence",
     "fleet_history",
     "fleet_members",
@@ -284,7 +284,6 @@ class FleetMember:
     template: str
     model: object
     event_time: datetime | None
-    exposure_days: float = 0.0
 
 
 def fleet_members(*, overrides: tuple[str, ...] = (), criterion: str = "leak",
@@ -325,9 +324,8 @@ def fleet_members(*, overrides: tuple[str, ...] = (), criterion: str = "leak",
 def _member(spec, criterion, template, module_model) -> FleetMember:
     cut = replace(spec, exposure=spec.default_exposure())
     model = module_model(cut, criterion=criterion)
-    days = sum(((s.end or datetime.now(timezone.utc)) - s.start).total_seconds() / 86400.0 for s in cut.exposure)
     return FleetMember(spec.vehicle, spec.name, "" if template == spec.name else template, model,
-                       spec.event.time if spec.event else None, days)
+                       spec.event.time if spec.event else None)
 
 
 @dataclass
@@ -343,17 +341,6 @@ class FleetHistory:
     rate_per_day: np.ndarray
     by_group: dict
     results: list = field(default_factory=list)
-
-    def intensity(self, debris_factor: float = 1.0, channel_scale: float = 1.0):
-        """The :class:`impactrisk.coincidence.IntensityGrid` (days), with the debris part
-        multiplied by ``debris_factor`` and everything by ``channel_scale`` (N is
-        proportional to the channels' area, tests/test_assessment.py)."""
-        from impactrisk.coincidence import IntensityGrid
-
-        natural = self.by_group["meteoroid"] + self.by_group["shower"]
-        rate = channel_scale * (natural + debris_factor * self.by_group["debris"])
-        edges = np.arange(rate.shape[1] + 1, dtype=float)
-        return IntensityGrid(edges, np.maximum(rate, 0.0), tuple(m.vehicle for m in self.members))
 
 
 def fleet_history(members: Sequence[FleetMember], start, end, *, step: str | float = "300s",
@@ -381,16 +368,6 @@ def fleet_history(members: Sequence[FleetMember], start, end, *, step: str | flo
 # ------------------------------------------------------------------- coincidence
 
 
-@dataclass(frozen=True)
-class SweepPoint:
-    """One combination of the assumptions swept in :func:`coincidence`."""
-
-    wall_mm: float
-    facesheet_mm: float
-    channel_fraction: float
-    debris: str           # "kessler-1991", "kessler-1991 /3", "kessler-1991 x3", "ordem2000-handbook"
-
-
 #: The sweep of the issue: channel wall 0.5-3 mm, channel fraction 0.05-0.5, facesheet
 #: present or not, the debris-model band (the other model; the published factor 2-4 of
 #: the Kessler family, its middle 3, both ways). The facesheet "present" is 0.28 mm, the
@@ -401,8 +378,8 @@ DEFAULT_FRACTIONS = (0.05, 0.15, 0.5)
 DEFAULT_DEBRIS = ("kessler-1991 /3", "kessler-1991", "kessler-1991 x3", "ordem2000-handbook")
 #: Channel fraction of the catalogue modules (their computed N scales with it).
 BASE_FRACTION = 0.15
-#: Published uncertainty factor of the Kessler family used for the band (api).
-DEBRIS_FACTOR = 3.0
+#: Published uncertainty factor of the Kessler family, as in the risk band.
+DEBRIS_FACTOR = DEBRIS_UNCERTAINTY_FACTOR
 
 
 def observed_leaks(members: Sequence[FleetMember], start: datetime, end: datetime) -> list[tuple[str, datetime]]:
@@ -415,12 +392,9 @@ def _combo_history(wall_mm: float, facesheet_mm: float, start: datetime, end: da
                    include_stowed: bool, with_ordem: bool) -> dict:
     """Fleet history for one (wall, facesheet): daily rates by group (Kessler debris)
     and, if asked, the ORDEM2000 debris; what a worker computes in :func:`coincidence`."""
-    from impactrisk import risk
-
-    risk.KERNEL_THREADS = 1 if _IN_WORKER else risk.KERNEL_THREADS
     members = fleet_members(overrides=sweep_overrides(wall_mm, facesheet_mm), include_stowed=include_stowed)
     history = fleet_history(members, start, end, step=step)
-    out = {"by_group": history.by_group, "day0": history.day0,
+    out = {"by_group": history.by_group, "day0": history.day0, "leaks": observed_leaks(members, start, end),
            "members": [{"vehicle": m.vehicle, "module": m.module, "template": m.template,
                         "exposure_days": float(sum(e["days"] for e in r.exposure)),
                         "event": format_utc(m.event_time) if m.event_time else None,
@@ -442,14 +416,6 @@ def sweep_overrides(wall_mm: float, facesheet_mm: float) -> tuple[str, ...]:
     channel's outer diameter grows with the wall) and the facesheet over the channels."""
     return (f"radiator.wall={wall_mm:g}mm", f"radiator.channel_diameter={CHANNEL_BORE_MM + 2 * wall_mm:g}mm",
             f"radiator.facesheet={facesheet_mm:g}mm")
-
-
-_IN_WORKER = False
-
-
-def _worker_init() -> None:
-    global _IN_WORKER
-    _IN_WORKER = True
 
 
 def coincidence(start=None, end=None, *, walls_mm=DEFAULT_WALLS_MM, facesheets_mm=DEFAULT_FACESHEETS_MM,
@@ -492,29 +458,23 @@ def coincidence(start=None, end=None, *, walls_mm=DEFAULT_WALLS_MM, facesheets_m
     from impactrisk.coincidence import IntensityGrid, count_probability, scan_probability
     from impactrisk.io.modules import load_fleet
 
+    from impactrisk.workers import InlineExecutor, LocalExecutor
+
     t0, t1 = _history_window(start, end, load_fleet())
-    observed = observed_leaks(fleet_members(include_stowed=include_stowed), t0, t1)
-    k = max(len(observed), 1)
     combos = [(w, f) for w in walls_mm for f in facesheets_mm]
     with_ordem = any(d.startswith("ordem") for d in debris)
     args = [(w, f, t0, t1, step, include_stowed, with_ordem) for w, f in combos]
     histories = {}
-    if workers > 1 and len(combos) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(min(workers, len(combos)), mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_worker_init) as pool:
-            futures = {pool.submit(_combo_history, *a): a[:2] for a in args}
-            for future in as_completed(futures):
-                histories[futures[future]] = future.result()
-                if progress:
-                    progress(len(histories), len(combos))
-    else:
-        for a in args:
-            histories[a[:2]] = _combo_history(*a)
+    parallel = workers > 1 and len(combos) > 1
+    with (LocalExecutor(min(workers, len(combos))) if parallel else InlineExecutor()) as executor:
+        futures = {executor.submit(_combo_history, *a): a[:2] for a in args}
+        for future in executor.as_completed(list(futures)):
+            histories[futures[future]] = future.result()
             if progress:
                 progress(len(histories), len(combos))
+    # The leaks are the same at every sweep point (the vehicles' events).
+    observed = histories[combos[0]]["leaks"]
+    k = max(len(observed), 1)
 
     rows = []
     first_leak = observed[0][1] if observed else None

@@ -9,21 +9,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["RiskResult"]
+__all__ = ["RiskResult", "json_safe"]
 
 
-def _plain(value):
+def json_safe(value):
+    """A JSON-safe copy: numpy arrays and scalars as Python lists and numbers, non-finite
+    floats as None, dict keys as strings."""
     if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
+        return [json_safe(v) for v in value.tolist()]
     if isinstance(value, (np.floating, float)):
         v = float(value)
         return v if math.isfinite(v) else None
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -120,10 +122,10 @@ class RiskResult:
         return math.inf if risk == 0.0 else 1.0 / risk
 
     def to_dict(self) -> dict:
-        data = {k: _plain(v) for k, v in self.__dict__.items()}
+        data = {k: json_safe(v) for k, v in self.__dict__.items()}
         data["pnp"] = self.pnp
         data["probability_of_failure"] = -math.expm1(-self.n_expected)
-        data["one_in"] = _plain(self.one_in)
+        data["one_in"] = json_safe(self.one_in)
         return data
 
     def to_json(self, **kwargs) -> str:

@@ -51,17 +51,17 @@ def events(
 
     analysis = analyse(step=step, fleet_step=fleet_step, quick=quick, include_stowed=stowed,
                        workers=workers or os.cpu_count() or 1, progress=progress, command=command)
+    from impactrisk.results import json_safe
+
+    plain = json_safe(analysis) if (html is not None or as_json) else None
     if html is not None:
         from impactrisk.io.atomic import write_atomic
-        from impactrisk.io.batch_store import _clean
         from impactrisk.report.events_html import render_events_html
 
-        write_atomic(html, render_events_html(_clean(analysis)))
+        write_atomic(html, render_events_html(plain))
         progress(f"HTML report written to {html}")
     if as_json:
-        from impactrisk.io.batch_store import _clean
-
-        echo_json(_clean(analysis))
+        echo_json(plain)
     else:
         typer.echo(format_analysis(analysis))
 

@@ -13,14 +13,14 @@ import csv
 import hashlib
 import io
 import json
-import math
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 
 from impactrisk.errors import InputError
 from impactrisk.io.atomic import write_atomic
+from impactrisk.results import json_safe
 
 __all__ = [
     "CSV_COLUMNS",
@@ -40,22 +40,6 @@ CSV_COLUMNS = (
 _FLOAT_COLUMNS = ("exposed_days", "n", "pnp", "n_meteoroid", "n_shower", "n_debris", "stalest_element_set_days")
 _TASK_DIR = "tasks"
 _RESPONSE_DIR = Path(".cache") / "responses"
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe copy: numpy scalars/arrays to Python, non-finite floats to None."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _clean(value.tolist())
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 class TaskStore:
@@ -85,7 +69,7 @@ class TaskStore:
 
     def save(self, row: dict) -> Path:
         """Store a finished task's row (it carries its ``task_key``)."""
-        return write_atomic(self.path(row["task_key"]), json.dumps(_clean(row), indent=1, sort_keys=True))
+        return write_atomic(self.path(row["task_key"]), json.dumps(json_safe(row), indent=1, sort_keys=True))
 
 
 class DiskResponseStore:
@@ -134,8 +118,8 @@ def flat_row(row: dict) -> dict:
         "status": row.get("status", ""), "reason": row.get("reason", ""),
         "exposed_days": row.get("exposed_days"), "n": row.get("n"), "pnp": row.get("pnp"),
         "n_meteoroid": groups.get("meteoroid"), "n_shower": groups.get("shower"), "n_debris": groups.get("debris"),
-        "n_by_source": json.dumps(_clean(row.get("n_by_source") or {}), sort_keys=True),
-        "n_by_surface": json.dumps(_clean(row.get("n_by_surface") or {}), sort_keys=True),
+        "n_by_source": json.dumps(json_safe(row.get("n_by_source") or {}), sort_keys=True),
+        "n_by_surface": json.dumps(json_safe(row.get("n_by_surface") or {}), sort_keys=True),
         "criterion": row.get("criterion", ""), "module_hash": row.get("module_hash", ""),
         "models": row.get("models_text", ""),
         "stalest_element_set_days": staleness.get("max_age_days"),
@@ -194,7 +178,7 @@ def write_outputs(out_dir: str | Path, rows: list[dict], summary: dict) -> dict[
         "csv": write_atomic(folder / "results.csv", _csv_text(rows)),
         "parquet": write_atomic(folder / "results.parquet", _parquet_bytes(rows)),
         "summary": write_atomic(folder / "summary.json",
-                                json.dumps(_clean(summary), indent=2, sort_keys=False) + "\n"),
+                                json.dumps(json_safe(summary), indent=2, sort_keys=False) + "\n"),
     }
-    paths["html"] = write_atomic(folder / "report.html", render_report_html(_clean(summary), _clean(rows)))
+    paths["html"] = write_atomic(folder / "report.html", render_report_html(json_safe(summary), json_safe(rows)))
     return paths

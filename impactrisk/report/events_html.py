@@ -1,7 +1,7 @@
 """Self-contained HTML report of the 2022-2023 coolant leaks (``impactrisk events --html``).
 
 :func:`render_events_html` turns the dict of :func:`impactrisk.events.analyse` (after
-``_clean``: non-finite numbers as None) into one HTML5 document that answers one
+``impactrisk.results.json_safe``: non-finite numbers as None) into one HTML5 document that answers one
 question: were three coolant leaks on Russian ISS hardware in under a year (Soyuz MS-22
 on 15 Dec 2022, Progress MS-21 on 11 Feb 2023, the Nauka RTOd on 9 Oct 2023) chance
 micrometeoroid/debris penetrations, or something systematic?

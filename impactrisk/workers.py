@@ -1,0 +1,141 @@
+"""Where independent pieces of a long run are computed: this process, worker processes
+of this machine, or a Dask cluster.
+
+The three executors share one small interface (a context manager with ``submit(fn,
+*args) -> future`` and ``as_completed(futures)``), so a caller writes one loop
+whatever runs it (:mod:`impactrisk.batch` for reports, :mod:`impactrisk.events` for the
+assumption sweep). Workers pin the numeric libraries and the pattern kernel
+(:data:`impactrisk.risk.KERNEL_THREADS`) to one thread each, so that processes do not
+oversubscribe the cores; the results do not depend on it (the kernel's sums are split
+the same way whatever the number of threads).
+"""
+
+from __future__ import annotations
+
+import os
+
+from impactrisk.errors import InputError
+
+__all__ = ["DaskExecutor", "InlineExecutor", "LocalExecutor", "THREAD_VARIABLES"]
+
+#: Environment variables that pin numeric libraries to one thread in worker processes.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def _pin_threads() -> None:
+    from impactrisk import risk
+
+    risk.KERNEL_THREADS = 1
+
+
+def _pinned(fn, *args):
+    """``fn(*args)`` in a worker whose kernel runs on one thread (Dask workers are not
+    started by us, so they are pinned by the first task they run)."""
+    _pin_threads()
+    return fn(*args)
+
+
+class LocalExecutor:
+    """Worker processes of this machine (spawned, numeric libraries on one thread)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._pool = None
+        self._saved: dict = {}
+
+    def __enter__(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Children inherit the environment at spawn, before they import numpy.
+        self._saved = {k: os.environ.get(k) for k in THREAD_VARIABLES}
+        os.environ.update({k: "1" for k in THREAD_VARIABLES})
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_pin_threads)
+        return self
+
+    def submit(self, fn, *args):
+        return self._pool.submit(fn, *args)
+
+    def as_completed(self, futures):
+        from concurrent.futures import as_completed
+
+        return as_completed(futures)
+
+    def __exit__(self, *exc):
+        self._pool.shutdown(wait=exc[0] is None, cancel_futures=exc[0] is not None)
+        for k, v in self._saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class DaskExecutor:
+    """A Dask cluster: an existing scheduler by address, or a LocalCluster (``local``)."""
+
+    def __init__(self, scheduler: str, workers: int):
+        self.scheduler = scheduler
+        self.workers = workers
+        self._client = self._cluster = None
+
+    def __enter__(self):
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError("--scheduler needs dask.distributed: pip install 'impactrisk[distributed]'") from None
+        try:
+            if self.scheduler == "local":
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=None)
+                self._client = Client(self._cluster)
+            else:
+                self._client = Client(self.scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler {self.scheduler!r}: {exc}") from None
+        return self
+
+    def submit(self, fn, *args):
+        return self._client.submit(_pinned, fn, *args, pure=False)
+
+    def as_completed(self, futures):
+        from dask.distributed import as_completed
+
+        return as_completed(futures)
+
+    def __exit__(self, *exc):
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+class InlineExecutor:
+    """This process (one worker, no pool, threads as they are): for small runs and
+    tests. A submitted call runs when :meth:`as_completed` reaches it, so that a
+    caller's progress report follows the work as it does with a pool."""
+
+    def __enter__(self):
+        self._calls: dict = {}
+        return self
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        self._calls[future] = (fn, args)
+        return future
+
+    def as_completed(self, futures):
+        for future in futures:
+            fn, args = self._calls.pop(future)
+            try:
+                future.set_result(fn(*args))
+            except Exception as exc:  # noqa: BLE001 - handed to the caller like a pool would
+                future.set_exception(exc)
+            yield future
+
+    def __exit__(self, *exc):
+        self._calls.clear()
+        return None
