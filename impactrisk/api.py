@@ -375,14 +375,14 @@ def station_orbit():
 
     from impactrisk.elements import OrbitSegment, OrbitTimeline
     from impactrisk.io.modules import load_orbit_history
-    from impactrisk.timegrid import datetime_to_jd
+    from impactrisk.timegrid import julian_date
 
     history = load_orbit()
     first, _ = history.coverage_jd
     segments = []
     for period in load_orbit_history():
-        a = float(sum(datetime_to_jd(period.start)))
-        b = min(float(sum(datetime_to_jd(period.end))), first)
+        a = julian_date(period.start)
+        b = min(julian_date(period.end), first)
         if b > a:
             note = (f"circular stand-in at the documented mean altitude {period.mean_altitude_km:g} km, "
                     f"{period.inclination_deg:g} deg ({period.source})" + (" [uncertain]" if period.uncertain else ""))

@@ -39,7 +39,7 @@ from impactrisk.risk import (
     ResponseCache,
     integrate_exposure,
 )
-from impactrisk.timegrid import TimeGrid, datetime_to_jd, format_utc, jd_to_datetime, parse_utc
+from impactrisk.timegrid import TimeGrid, datetime_to_jd, format_utc, jd_to_datetime, julian_date, parse_utc
 
 __all__ = ["DEFAULT_ATTITUDE_YPR_DEG", "ModuleModel", "NOT_MODELLED", "Stay", "assess_module", "assess_modules"]
 
@@ -213,7 +213,7 @@ def assess_modules(
     attitude_timeline = _attitude_timeline(attitude)
     timeline = orbit if isinstance(orbit, OrbitTimeline) else OrbitTimeline.single(orbit)
     t0, t1 = parse_utc(start, what="start"), parse_utc(end, what="end")
-    jd0, jd1 = sum(datetime_to_jd(t0)), sum(datetime_to_jd(t1))
+    jd0, jd1 = julian_date(t0), julian_date(t1)
     if not jd1 > jd0:
         raise InputError(f"end {format_utc(t1)} is not after start {format_utc(t0)}; expected start < end")
     day0 = np.floor(jd0 - 0.5) + 0.5

@@ -25,7 +25,7 @@ from impactrisk.geometry import (
     vehicle_to_body,
     whipple_shield,
 )
-from impactrisk.timegrid import datetime_to_jd
+from impactrisk.timegrid import julian_date
 
 __all__ = ["CRITERIA", "module_model"]
 
@@ -122,8 +122,8 @@ def module_model(spec, *, criterion: str = "leak") -> ModuleModel:
     clocking = float(spec.clocking_deg.value)
     stays = tuple(
         Stay(port=s.port,
-             start_jd=float(sum(datetime_to_jd(s.start))),
-             end_jd=None if s.end is None else float(sum(datetime_to_jd(s.end))),
+             start_jd=julian_date(s.start),
+             end_jd=None if s.end is None else julian_date(s.end),
              vehicle_to_body=vehicle_to_body(s.port, clocking),
              source=s.source, uncertain=s.uncertain, optional=s.optional, note=s.note)
         for s in spec.exposure)

@@ -118,6 +118,13 @@ def datetime_to_jd(moment: datetime) -> tuple[float, float]:
     return JD_UNIX_EPOCH + days, fraction
 
 
+def julian_date(moment: datetime) -> float:
+    """A UTC datetime as one Julian date (to about 40 microseconds; use
+    :func:`datetime_to_jd` where the split form's precision matters)."""
+    jd, fraction = datetime_to_jd(moment)
+    return jd + fraction
+
+
 def jd_to_datetime(jd: float, fr: float = 0.0) -> datetime:
     """Convert a UTC Julian date (optionally split in two parts) to an aware datetime.
 

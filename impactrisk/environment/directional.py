@@ -307,8 +307,3 @@ class SourceExposure:
             return self
         return SourceExposure(self.family, self.blocks, self.sample[rows], self.pattern[rows],
                               self.weight_yr[rows])
-
-    def pattern_weights_yr(self) -> np.ndarray:
-        """(Q * patterns_per_block,) total weight of each pattern over all rows."""
-        size = len(self.blocks) * self.family.patterns_per_block
-        return np.bincount(self.pattern.ravel(), weights=self.weight_yr.ravel(), minlength=size)

@@ -50,7 +50,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -534,30 +533,17 @@ def _newest_download(folder: Path, pattern: re.Pattern) -> tuple[Path, datetime]
 
 def _store(folder: Path, name: str, text: str) -> Path:
     """Write ``text`` to ``folder/name`` atomically; never replace an existing file."""
+    from impactrisk.io.atomic import write_atomic
+
     final = folder / name
-    if final.exists():
-        raise FetchError(f"{final} already exists and downloads are never overwritten; "
-                         "try again in a second")
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, final)  # fails instead of replacing an existing file
-        except FileExistsError:
-            raise FetchError(f"{final} already exists and downloads are never "
-                             "overwritten; try again in a second") from None
-        except OSError:  # file system without hard links
-            os.replace(tmp, final)
+        return write_atomic(final, text, overwrite=False)
+    except FileExistsError:
+        raise FetchError(f"{final} already exists and downloads are never overwritten; "
+                         "try again in a second") from None
     except OSError as exc:
         raise FetchError(f"cannot store the download in {folder}: "
                          f"{exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return final
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

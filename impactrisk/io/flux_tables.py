@@ -296,8 +296,10 @@ def load_debris_inclination_mix(name: str = DEBRIS_INCLINATION_MIX_TABLE):
 
 #: Packaged free-space meteoroid speed distribution (ECSS Table C-1).
 ECSS_C1_TABLE = "ecss_table_c1_vinf.csv"
-#: Names accepted for the meteoroid speed distribution besides a file path.
-METEOROID_SPEED_MODELS = ("ssp30425", "ecss-c1")
+#: Names accepted for the meteoroid speed distribution besides a file path: the SSP
+#: 30425 near-Earth distribution (the default) and the packaged ECSS Table C-1.
+SSP30425_SPEEDS = "ssp30425"
+ECSS_C1_SPEEDS = "ecss-c1"
 
 
 def free_space_speeds_from_table(columns, meta) -> "FreeSpaceSpeeds":
@@ -307,9 +309,8 @@ def free_space_speeds_from_table(columns, meta) -> "FreeSpaceSpeeds":
     from impactrisk.environment.sporadic import FreeSpaceSpeeds
 
     file = meta.get("file", "<table>")
-    for name in ("v_inf_km_s",):
-        if name not in columns:
-            raise InputError(f"{file}: expected a column {name!r} (free-space speed [km/s]), got {list(columns)}")
+    if "v_inf_km_s" not in columns:
+        raise InputError(f"{file}: expected a column 'v_inf_km_s' (free-space speed [km/s]), got {list(columns)}")
     weight_name = next((n for n in ("n_per_km_s", "weight") if n in columns), None)
     if weight_name is None:
         raise InputError(f"{file}: expected a column 'n_per_km_s' or 'weight', got {list(columns)}")
@@ -325,10 +326,10 @@ def free_space_speeds_from_table(columns, meta) -> "FreeSpaceSpeeds":
         raise InputError(f"{file}: {exc}") from None
 
 
-def load_free_space_speeds(name_or_path: str | os.PathLike = "ecss-c1") -> "FreeSpaceSpeeds":
+def load_free_space_speeds(name_or_path: str | os.PathLike = ECSS_C1_SPEEDS) -> "FreeSpaceSpeeds":
     """The packaged ECSS Table C-1 (``"ecss-c1"``) or a user table in the flux-table
     format (``v_inf_km_s``, ``n_per_km_s`` and a ``weighting`` header key)."""
-    if str(name_or_path) == "ecss-c1":
+    if str(name_or_path) == ECSS_C1_SPEEDS:
         return _packaged_free_space()
     columns, meta = read_flux_table(Path(name_or_path))
     return free_space_speeds_from_table(columns, meta)
@@ -343,8 +344,8 @@ def _packaged_free_space():
 def meteoroid_speeds(choice: str | os.PathLike | None):
     """The ``meteoroid_speeds`` of an :class:`~impactrisk.environment.model.EnvironmentConfig`
     for a command-line choice: ``ssp30425`` (default), ``ecss-c1`` or a table file."""
-    if choice is None or str(choice) == "ssp30425":
-        return "ssp30425"
+    if choice is None or str(choice) == SSP30425_SPEEDS:
+        return SSP30425_SPEEDS
     return load_free_space_speeds(choice)
 
 
@@ -357,7 +358,8 @@ def read_any_flux_table(path: str | os.PathLike):
 
     p = Path(path)
     try:
-        head = p.read_text(encoding="utf-8", errors="replace")[:400]
+        with p.open(encoding="utf-8", errors="replace") as stream:
+            head = stream.read(400)
     except OSError as exc:
         raise InputError(f"cannot read flux table {p}: {exc.strerror or exc}") from None
     if "MASTER" in head:
@@ -379,4 +381,4 @@ def load_environment_inputs():
 
 
 __all__ += ["load_environment_inputs", "read_any_flux_table", "load_free_space_speeds", "meteoroid_speeds", "ECSS_C1_TABLE",
-            "METEOROID_SPEED_MODELS"]
+            "ECSS_C1_SPEEDS", "SSP30425_SPEEDS"]

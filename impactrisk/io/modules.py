@@ -1544,7 +1544,7 @@ def load_attitude_timeline(path: str | Path):
     errors name the file, the row and the key.
     """
     from impactrisk.geometry import TEA_SEGMENT, AttitudeSegment, AttitudeTimeline
-    from impactrisk.timegrid import datetime_to_jd
+    from impactrisk.timegrid import julian_date
 
     file = Path(path)
     raw = _read_toml(file, "attitude file")
@@ -1555,7 +1555,7 @@ def load_attitude_timeline(path: str | Path):
         end = _parse_time(_require(row, "end", file.name, where), file.name, f"{where}.end")
         angles = [_angle(row, key, file.name, where) for key in ("yaw_deg", "pitch_deg", "roll_deg")]
         try:
-            segments.append(AttitudeSegment(float(sum(datetime_to_jd(start))), float(sum(datetime_to_jd(end))),
+            segments.append(AttitudeSegment(julian_date(start), julian_date(end),
                                             *angles,
                                             source=_optional_str(row, "source", file.name, where)
                                             or f"{file.name} {where}"))

@@ -183,12 +183,13 @@ def write_flux_table(table: FluxTable, path: str | os.PathLike, *,
     InputError
         If the file exists and ``overwrite`` is false, or the metadata is incomplete.
     """
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise InputError(f"{str(path)!r} exists; pass overwrite=True to replace it")
     from impactrisk.io.atomic import write_atomic
 
-    return write_atomic(path, "\n".join(format_flux_table(table)) + "\n")
+    path = Path(path)
+    try:
+        return write_atomic(path, "\n".join(format_flux_table(table)) + "\n", overwrite=overwrite)
+    except FileExistsError:
+        raise InputError(f"{str(path)!r} exists; pass overwrite=True to replace it") from None
 
 
 # --------------------------------------------------------------------------- reading
