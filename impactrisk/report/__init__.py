@@ -12,6 +12,7 @@ import numpy as np
 
 __all__ = [
     "FACE_CHOICES",
+    "GROUP_COLOURS",
     "GROUP_ORDER",
     "POPULATIONS",
     "face_flux_m2_yr",
@@ -30,6 +31,8 @@ POPULATIONS: dict[str, tuple[str, ...]] = {
 }
 #: Order of the groups in tables and plots.
 GROUP_ORDER = ("meteoroid", "shower", "debris")
+#: Colour of each group in every plot.
+GROUP_COLOURS = {"meteoroid": "C0", "shower": "C2", "debris": "C3"}
 #: The six LVLH cube faces, the randomly tumbling plate and the mean of the six faces.
 FACE_CHOICES = ("ram", "wake", "port", "starboard", "zenith", "nadir", "random", "cube")
 #: Reference size of the per-face table [cm]: the smallest listed size >= 0.1 mm.

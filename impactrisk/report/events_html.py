@@ -25,11 +25,10 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from impactrisk.report import GROUP_COLOURS, GROUP_ORDER
 from impactrisk.report.html import (
     _CSS,
-    _GROUP_COLOURS,
     _GROUP_LABELS,
-    _GROUPS,
     _IMAGE_CHECK_JS,
     MISSING,
     _date_axis,
@@ -372,7 +371,7 @@ def _speed_panel(ax, rec: dict) -> None:
     by_group = _dict(rec.get("speed_by_group"))
     ok = len(edges) >= 2 and all(not math.isnan(e) for e in edges)
     bins = len(edges) - 1
-    series = {g: [_num(v) for v in _list(by_group.get(g))] for g in _GROUPS}
+    series = {g: [_num(v) for v in _list(by_group.get(g))] for g in GROUP_ORDER}
     series = {g: [0.0 if math.isnan(v) else v for v in s] for g, s in series.items() if len(s) == bins}
     name = _event_name(rec)
     if not ok or not series or not any(v > 0 for s in series.values() for v in s):
@@ -381,10 +380,10 @@ def _speed_panel(ax, rec: dict) -> None:
     left = edges[:-1]
     widths = [b - a for a, b in zip(edges[:-1], edges[1:])]
     bottom = [0.0] * bins
-    for g in _GROUPS:
+    for g in GROUP_ORDER:
         if g in series:
             ax.bar(left, series[g], width=widths, bottom=bottom, align="edge",
-                   color=_GROUP_COLOURS[g], label=_GROUP_LABELS[g], linewidth=0)
+                   color=GROUP_COLOURS[g], label=_GROUP_LABELS[g], linewidth=0)
             bottom = [a + b for a, b in zip(bottom, series[g])]
     band = [_num(v) for v in _list(rec.get("speed_band_km_s"))]
     if len(band) == 2 and not any(math.isnan(v) for v in band):
@@ -412,12 +411,12 @@ def _events_plot(analysis: dict) -> str:
     ax = axes[0]
     y = list(range(len(events)))
     left = [0.0] * len(events)
-    for g in _GROUPS:
+    for g in GROUP_ORDER:
         widths = []
         for rec in events:
             v = _num(_dict(rec.get("n_by_group")).get(g))
             widths.append(0.0 if math.isnan(v) else v)
-        ax.barh(y, widths, left=left, color=_GROUP_COLOURS[g], label=_GROUP_LABELS[g], height=0.6)
+        ax.barh(y, widths, left=left, color=GROUP_COLOURS[g], label=_GROUP_LABELS[g], height=0.6)
         left = [a + b for a, b in zip(left, widths)]
     top = max(left) if max(left) > 0 else 1.0
     for yi, rec, end in zip(y, events, left):
@@ -732,10 +731,10 @@ def _event_block(rec: dict) -> str:
         if hole.get("assumption"):
             hole_text += f" ({hole['assumption']})"
     n = _num(rec.get("n"))
-    total = math.fsum(v for v in (_num(_dict(rec.get("n_by_group")).get(g)) for g in _GROUPS)
+    total = math.fsum(v for v in (_num(_dict(rec.get("n_by_group")).get(g)) for g in GROUP_ORDER)
                       if not math.isnan(v))
     groups = []
-    for g in _GROUPS:
+    for g in GROUP_ORDER:
         v = _num(_dict(rec.get("n_by_group")).get(g))
         share = f" ({100 * v / total:.3g} %)" if not math.isnan(v) and total > 0 else ""
         groups.append((f"N {_GROUP_LABELS[g]}", format_number(v, 3) + share))
@@ -754,9 +753,9 @@ def _event_block(rec: dict) -> str:
         ("Expected N to the leak", format_number(n, 3)),
         ("Probability of no penetration", format_number(rec.get("pnp"), 4)),
         *groups,
-        ("Mean speed", ", ".join(f"{_GROUP_LABELS[g]} {format_number(speeds.get(g), 3)} km/s" for g in _GROUPS)),
+        ("Mean speed", ", ".join(f"{_GROUP_LABELS[g]} {format_number(speeds.get(g), 3)} km/s" for g in GROUP_ORDER)),
         (f"Share of each group's penetrators at {band_text}",
-         ", ".join(f"{_GROUP_LABELS[g]} {_pct(shares.get(g))}" for g in _GROUPS)),
+         ", ".join(f"{_GROUP_LABELS[g]} {_pct(shares.get(g))}" for g in GROUP_ORDER)),
         (f"Share of the penetrators at {band_text} that are debris",
          _pct(rec.get("p_debris_given_speed_band"))),
         ("Optional exposure rows included", _yes_no(rec.get("include_optional"))),

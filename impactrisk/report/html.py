@@ -23,7 +23,10 @@ import base64
 import html
 import io
 import math
-from datetime import datetime, timezone
+from datetime import datetime
+
+from impactrisk.report import GROUP_COLOURS, GROUP_ORDER
+from impactrisk.timegrid import parse_utc
 
 __all__ = ["PLOT_NAMES", "SECTION_IDS", "format_number", "render_report_html"]
 
@@ -34,10 +37,7 @@ PLOT_NAMES = ("timeline", "cumulative", "split", "surfaces")
 
 #: Shown for a missing or non-finite value.
 MISSING = "—"
-_GROUPS = ("meteoroid", "shower", "debris")
 _GROUP_LABELS = {"meteoroid": "meteoroids", "shower": "showers", "debris": "debris"}
-#: Same colours as :mod:`impactrisk.report.plots`.
-_GROUP_COLOURS = {"meteoroid": "C0", "shower": "C2", "debris": "C3"}
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _MAX_SURFACE_BARS = 20
 _DPI = 100
@@ -140,15 +140,12 @@ def _mpl(text) -> str:
 
 def _parse_time(value) -> datetime | None:
     """An ISO 8601 time as an aware UTC datetime; None when it cannot be read."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value.strip():
         return None
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return parse_utc(value)
+    except ValueError:  # InputError is one
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def _dict(value) -> dict:
@@ -170,7 +167,7 @@ class _Module:
         self.info = info
         self.rows: list[dict] = []
         self.n = math.nan
-        self.groups = {g: math.nan for g in _GROUPS}
+        self.groups = {g: math.nan for g in GROUP_ORDER}
         self.surfaces: dict[str, float] = {}
         self.counts = {"ok": 0, "not-present": 0, "failed": 0, "other": 0}
 
@@ -213,7 +210,7 @@ def _gather(summary: dict, rows: list[dict]) -> list[_Module]:
             if status == "ok":
                 ok.append(row)
         module.n = _nansum([_num(r.get("n")) for r in ok])
-        for group in _GROUPS:
+        for group in GROUP_ORDER:
             module.groups[group] = _nansum([_num(_dict(r.get("n_by_group")).get(group)) for r in ok])
         for row in ok:
             for surface, value in _dict(row.get("n_by_surface")).items():
@@ -436,9 +433,9 @@ def _split_plot(modules: list[_Module]) -> str:
         return _png_data_uri(fig)
     y = list(range(len(modules)))
     left = [0.0] * len(modules)
-    for group in _GROUPS:
+    for group in GROUP_ORDER:
         widths = [0.0 if math.isnan(m.groups[group]) else m.groups[group] for m in modules]
-        ax.barh(y, widths, left=left, color=_GROUP_COLOURS[group], label=_GROUP_LABELS[group],
+        ax.barh(y, widths, left=left, color=GROUP_COLOURS[group], label=_GROUP_LABELS[group],
                 height=0.6)
         left = [a + b for a, b in zip(left, widths)]
     top = max(left) if max(left) > 0 else 1.0
@@ -615,16 +612,16 @@ def _summary_section(summary: dict, modules: list[_Module], failures: list[dict]
                      (_e(format_number(m.n)), "num"), (_e(_format_pnp(m.n)), "num"),
                      (_e(_format_one_in(m.n)), "num")]
                     + [(_e(format_number(m.groups[g]) + _share(m.groups[g], group_total)), "num")
-                       for g in _GROUPS])
+                       for g in GROUP_ORDER])
         classes.append("")
     all_n = _nansum([m.n for m in modules])
-    all_groups = {g: _nansum([m.groups[g] for m in modules]) for g in _GROUPS}
+    all_groups = {g: _nansum([m.groups[g] for m in modules]) for g in GROUP_ORDER}
     all_group_total = _nansum(list(all_groups.values()))
     if len(modules) > 1:
         body.append([("All modules", ""), ("", ""), ("", ""), (_e(format_number(all_n)), "num"),
                      (_e(_format_pnp(all_n)), "num"), (_e(_format_one_in(all_n)), "num")]
                     + [(_e(format_number(all_groups[g]) + _share(all_groups[g], all_group_total)),
-                        "num") for g in _GROUPS])
+                        "num") for g in GROUP_ORDER])
         classes.append("total")
     table = _table(["Module", "Vehicle", "Windows", "N (total)", "PNP = exp(−N)",
                     "Chance of ≥ 1 penetration", "N meteoroids", "N showers", "N debris"],
@@ -664,7 +661,7 @@ def _window_table(modules: list[_Module]) -> str:
                          (_e(format_number(row.get("exposed_days"))), "num"),
                          (_e(format_number(row.get("n"))), "num"),
                          (_e(_format_pnp(_num(row.get("n")))), "num")]
-                        + [(_e(format_number(groups.get(g))), "num") for g in _GROUPS]
+                        + [(_e(format_number(groups.get(g))), "num") for g in GROUP_ORDER]
                         + [(_e(row.get("reason") or ""), "")])
     return _table(["Module", "Window start", "Window end", "Status", "Exposed days", "N",
                    "PNP", "N meteoroids", "N showers", "N debris", "Reason"], body)

@@ -6,18 +6,16 @@ from __future__ import annotations
 import io
 import math
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 
-from impactrisk.report import GROUP_ORDER, face_flux_m2_yr, face_label, group_label
+from impactrisk.report import GROUP_COLOURS, GROUP_ORDER, face_flux_m2_yr, face_label, group_label
+from impactrisk.timegrid import parse_utc
 
 __all__ = ["check_plot_path", "flux_size_figure", "plot_risk", "save_figure", "write_risk_plot"]
-
-_COLOURS = {"meteoroid": "C0", "shower": "C2", "debris": "C3"}
-
 
 def _positive(values: np.ndarray) -> np.ndarray:
     """Zero or non-finite fluxes cannot sit on a log axis: leave them out."""
@@ -56,11 +54,11 @@ def flux_size_figure(summary, *, face: str = "random", groups: tuple[str, ...] =
     shown = [g for g in GROUP_ORDER if g in groups]
     for group in shown:
         ax.loglog(d_mm, _positive(face_flux_m2_yr(summary, face, (group,))),
-                  "-", marker=".", color=_COLOURS[group], label=group_label(summary, group))
+                  "-", marker=".", color=GROUP_COLOURS[group], label=group_label(summary, group))
     if other_debris is not None and "debris" in shown:
         ax.loglog(10.0 * np.asarray(other_debris.sizes_cm, dtype=float),
                   _positive(face_flux_m2_yr(other_debris, face, ("debris",))),
-                  "--", color=_COLOURS["debris"], label=group_label(other_debris, "debris"))
+                  "--", color=GROUP_COLOURS["debris"], label=group_label(other_debris, "debris"))
     if len(shown) > 1:
         ax.loglog(d_mm, _positive(face_flux_m2_yr(summary, face, tuple(shown))),
                   "-", color="black", linewidth=2.0, label="total")
@@ -111,10 +109,7 @@ _ROLE_STYLE = {
 
 def _utc(text: str) -> datetime:
     """A UTC time string of a RiskResult as a naive UTC datetime (for the date axis)."""
-    value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
+    return parse_utc(text).replace(tzinfo=None)
 
 
 def _risk_group_label(result, group: str) -> str:
@@ -230,7 +225,7 @@ def _draw_cumulative(ax, result, groups) -> None:
     times, curves = cumulative_by_group(result)
     for group in groups:
         curve = curves.get(group, np.zeros(len(times)))
-        ax.plot(times, curve, "-", color=_COLOURS.get(group, "C7"), linewidth=1.4,
+        ax.plot(times, curve, "-", color=GROUP_COLOURS.get(group, "C7"), linewidth=1.4,
                 label=f"{_risk_group_label(result, group)}: {result.n_by_group.get(group, 0.0):.3g}")
     # The total is the sum of every group in the daily tallies, drawn or not.
     total = sum((curves[g] for g in curves), np.zeros(len(times)))
@@ -283,7 +278,7 @@ def _draw_speeds(ax, result, groups) -> None:
         if values is None or values.shape != stacked.shape or not np.any(values > 0):
             continue
         ax.bar(edges[:-1], values, width=widths, bottom=stacked, align="edge",
-               color=_COLOURS.get(group, "C7"), edgecolor="white", linewidth=0.5,
+               color=GROUP_COLOURS.get(group, "C7"), edgecolor="white", linewidth=0.5,
                label=_risk_group_label(result, group))
         stacked = stacked + values
         drawn = True
@@ -294,7 +289,7 @@ def _draw_speeds(ax, result, groups) -> None:
         except (TypeError, ValueError):
             continue
         if math.isfinite(v) and result.n_by_group.get(group, 0.0) > 0:
-            ax.axvline(v, color=_COLOURS.get(group, "C7"), linestyle=":", linewidth=1.5,
+            ax.axvline(v, color=GROUP_COLOURS.get(group, "C7"), linestyle=":", linewidth=1.5,
                        label=f"mean {_risk_group_label(result, group)}: {v:.1f} km/s")
     if edges.size:
         nonzero = np.flatnonzero(stacked > 0)
