@@ -543,7 +543,7 @@ def _sweep_plot(rows: list[dict], variant: str, k: int, observed_count: float) -
          f"P(≥ {k} within some 12 months)", f"(a) {k} or more leaks inside some 12-month window"),
         (axes[1], _quiet, True, "P(the quiet years)",
          "(b) the quiet years: the smaller of P(N ≤ observed) and P(none before the first leak)"),
-        (axes[2], lambda r: _num(r.get("n_expected")), True, "Expected N (fleet history)",
+        (axes[2], lambda r: _num(r.get("n_expected")), False, "Expected N (fleet history)",
          "(c) expected leak-causing penetrations over the fleet history"),
     ]
     combos = list(_sweep_lines(rows, panels[2][1]))
