@@ -130,6 +130,71 @@ def _node_block(block: int) -> SlowQuantities:
     return node_quantities(JD_J2000 + index * NODE_STEP_DAYS)
 
 
+class NodeSpan(NamedTuple):
+    """Samples placed on the axis of nodes, and the node quantities around them."""
+
+    x: np.ndarray  #: (T,) position of each sample on the node axis [node steps from J2000]
+    first: int  #: index of the first node (counted from J2000)
+    nodes: SlowQuantities  #: quantities at nodes ``first, first + 1, ...`` (K of them)
+
+    @property
+    def node_jd_utc(self) -> np.ndarray:
+        """(K,) UTC Julian dates of the nodes [d]."""
+        return JD_J2000 + (self.first + np.arange(len(self.nodes.solar_longitude_deg))) * NODE_STEP_DAYS
+
+    def interpolate(self, node_values: np.ndarray, which=slice(None)) -> np.ndarray:
+        """Node values ``(K, ...)`` interpolated linearly to the samples ``which`` (a
+        slice or index array into the samples)."""
+        x = self.x[which]
+        values = np.asarray(node_values, dtype=np.float64)
+        axis = self.first + np.arange(len(values), dtype=np.float64)
+        if values.ndim == 1:
+            return np.interp(x, axis, values)
+        columns = values.reshape(len(values), -1)
+        out = np.empty((len(x), columns.shape[1]))
+        for k in range(columns.shape[1]):
+            out[:, k] = np.interp(x, axis, columns[:, k])
+        return out.reshape((len(x),) + values.shape[1:])
+
+
+def node_span(jd: np.ndarray, fr: np.ndarray) -> NodeSpan:
+    """The nodes around sample times ``jd + fr`` (UTC Julian dates split in whole part
+    and fraction [d]), from the per-process cache of node blocks."""
+    jd = np.asarray(jd, dtype=np.float64)
+    fr = np.asarray(fr, dtype=np.float64)
+    x = ((jd - JD_J2000) + fr) / NODE_STEP_DAYS
+    if x.size == 0:
+        empty3 = np.empty((0, 3))
+        return NodeSpan(x, 0, SlowQuantities(empty3, empty3.copy(), np.empty(0)))
+    k0 = int(np.floor(np.nanmin(x)))
+    k1 = int(np.floor(np.nanmax(x))) + 1
+    parts = [_node_block(b) for b in range(k0 // NODE_BLOCK, k1 // NODE_BLOCK + 1)]
+    first = (k0 // NODE_BLOCK) * NODE_BLOCK
+    take = slice(k0 - first, k1 - first + 1)
+    nodes = SlowQuantities(*(np.concatenate([getattr(p, f) for p in parts])[take] for f in SlowQuantities._fields))
+    return NodeSpan(x, k0, nodes)
+
+
+def sun_teme_unit(span: NodeSpan) -> np.ndarray:
+    """(T, 3) unit vector towards the Sun at the samples, TEME (renormalised after
+    interpolation)."""
+    sun = span.interpolate(span.nodes.sun_teme_unit)
+    sun /= np.linalg.norm(sun, axis=1, keepdims=True)
+    return sun
+
+
+def earth_helio_velocity_teme_km_s(span: NodeSpan) -> np.ndarray:
+    """(T, 3) Earth's heliocentric velocity at the samples, TEME [km/s]."""
+    return span.interpolate(span.nodes.earth_helio_velocity_teme_km_s)
+
+
+def solar_longitude_deg(span: NodeSpan) -> np.ndarray:
+    """(T,) J2000 solar longitude at the samples [deg], in [0, 360): interpolated on
+    the unwrapped node values."""
+    unwrapped = np.rad2deg(np.unwrap(np.deg2rad(span.nodes.solar_longitude_deg)))
+    return np.mod(span.interpolate(unwrapped), 360.0)
+
+
 def slow_quantities(jd: np.ndarray, fr: np.ndarray) -> SlowQuantities:
     """Slow quantities at sample times, interpolated from nodes fixed in absolute time.
 
@@ -144,31 +209,8 @@ def slow_quantities(jd: np.ndarray, fr: np.ndarray) -> SlowQuantities:
         Unit vectors are renormalised after interpolation; the solar longitude is
         interpolated on its unwrapped values.
     """
-    jd = np.asarray(jd, dtype=np.float64)
-    fr = np.asarray(fr, dtype=np.float64)
-    if jd.size == 0:
-        empty3 = np.empty((0, 3))
-        return SlowQuantities(empty3, empty3.copy(), np.empty(0))
-    # Position of each sample on the node axis, counted from J2000 in node steps.
-    x = ((jd - JD_J2000) + fr) / NODE_STEP_DAYS
-    k0 = int(np.floor(np.nanmin(x)))
-    k1 = int(np.floor(np.nanmax(x))) + 1
-    node_index = np.arange(k0, k1 + 1, dtype=np.float64)
-    parts = [_node_block(b) for b in range(k0 // NODE_BLOCK, k1 // NODE_BLOCK + 1)]
-    first = (k0 // NODE_BLOCK) * NODE_BLOCK
-    take = slice(k0 - first, k1 - first + 1)
-    nodes = SlowQuantities(*(np.concatenate([getattr(p, f) for p in parts])[take] for f in SlowQuantities._fields))
-
-    sun = np.column_stack([np.interp(x, node_index, nodes.sun_teme_unit[:, i]) for i in range(3)])
-    sun /= np.linalg.norm(sun, axis=1, keepdims=True)
-    apex = np.column_stack(
-        [np.interp(x, node_index, nodes.earth_helio_velocity_teme_km_s[:, i]) for i in range(3)]
-    )
-    longitude = np.mod(
-        np.interp(x, node_index, np.rad2deg(np.unwrap(np.deg2rad(nodes.solar_longitude_deg)))),
-        360.0,
-    )
-    return SlowQuantities(sun, apex, longitude)
+    span = node_span(jd, fr)
+    return SlowQuantities(sun_teme_unit(span), earth_helio_velocity_teme_km_s(span), solar_longitude_deg(span))
 
 
 def icrs_to_teme_rotation(jd_utc: float) -> np.ndarray:

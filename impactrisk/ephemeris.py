@@ -261,25 +261,32 @@ class Ephemeris:
 
     # ------------------------------------------------------ slow quantities
     @cached_property
-    def _slow(self):
-        from impactrisk.astro import slow_quantities
+    def node_span(self):
+        """The samples on the axis of slow-quantity nodes (:func:`impactrisk.astro.node_span`)."""
+        from impactrisk.astro import node_span
 
-        return slow_quantities(self.jd, self.fr)
+        return node_span(self.jd, self.fr)
 
-    @property
+    @cached_property
     def sun_teme_unit(self) -> np.ndarray:
         """(T, 3) unit vector towards the Sun, TEME (interpolated, see :mod:`impactrisk.astro`)."""
-        return self._slow.sun_teme_unit
+        from impactrisk.astro import sun_teme_unit
 
-    @property
+        return sun_teme_unit(self.node_span)
+
+    @cached_property
     def earth_helio_velocity_teme_km_s(self) -> np.ndarray:
         """(T, 3) Earth's velocity relative to the Sun, TEME [km/s] (the apex direction)."""
-        return self._slow.earth_helio_velocity_teme_km_s
+        from impactrisk.astro import earth_helio_velocity_teme_km_s
 
-    @property
+        return earth_helio_velocity_teme_km_s(self.node_span)
+
+    @cached_property
     def solar_longitude_deg(self) -> np.ndarray:
         """(T,) J2000 solar longitude [deg] (meteor-shower convention)."""
-        return self._slow.solar_longitude_deg
+        from impactrisk.astro import solar_longitude_deg
+
+        return solar_longitude_deg(self.node_span)
 
     @cached_property
     def sun_lvlh_unit(self) -> np.ndarray:

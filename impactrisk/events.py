@@ -245,9 +245,8 @@ def _radiant_visibility(code: str, leak: datetime, hours: float, step_s: float) 
     """Share of the time around the leak when the radiant was above the Earth + 100 km
     limb as seen from the station, and its elevation from the orbit plane."""
     from impactrisk.api import TimeGrid, load_orbit, propagate
-    from impactrisk.environment.model import _radec_unit, radiant_map_coordinates
-    from impactrisk.environment.parameters import ECSS_NEAR_EARTH
-    from impactrisk.environment.showers import activity_zhr, radiant_radec_deg
+    from impactrisk.environment.model import radiant_map_coordinates, shower_radiant_lvlh
+    from impactrisk.environment.showers import activity_zhr
     from impactrisk.io.flux_tables import load_environment_inputs
 
     showers = {s.code: s for s in load_environment_inputs().showers}
@@ -257,13 +256,7 @@ def _radiant_visibility(code: str, leak: datetime, hours: float, step_s: float) 
     history = load_orbit()  # the bundled element sets, which cover every leak
     grid = TimeGrid.from_range(leak - timedelta(hours=hours), leak + timedelta(hours=hours), step_s)
     eph = propagate(history, grid)
-    from impactrisk.astro import icrs_to_teme_rotation
-
-    ra, dec = radiant_radec_deg(shower, eph.solar_longitude_deg)
-    radiant = _radec_unit(np.atleast_1d(ra), np.atleast_1d(dec)) @ icrs_to_teme_rotation(float(eph.jd_utc.mean())).T
-    d = np.einsum("tij,tj->ti", eph.lvlh_teme, radiant)
-    sin_eta = (ECSS_NEAR_EARTH.r_earth_km + ECSS_NEAR_EARTH.atmosphere_km) / eph.radius_km
-    visible = d[:, 2] < np.sqrt(np.clip(1.0 - sin_eta**2, 0.0, None))
+    d, visible = shower_radiant_lvlh(eph, shower)
     elevation, _ = radiant_map_coordinates(d)
     zhr = np.asarray(activity_zhr(shower, eph.solar_longitude_deg))
     return {"share_visible": float(np.mean(visible)), "share_blocked_by_earth": float(1.0 - np.mean(visible)),

@@ -402,21 +402,27 @@ def shower_family(shower: Shower, config: EnvironmentConfig) -> PatternFamily:
                          spectrum, len(azimuths), build)
 
 
-def _activity_ranges(longitude_deg: np.ndarray, begin_deg: float, end_deg: float) -> list[slice]:
-    """Runs of samples whose solar longitude lies in the window ``[begin, end]`` (which
-    may wrap through 0); samples are in time order, so the longitude only increases,
-    wrapping at 360 deg at most once a year."""
+def _unwrapped_longitude(longitude_deg: np.ndarray) -> np.ndarray:
+    """Solar longitudes of time-ordered samples made continuous (360 deg added at each
+    wrap through 0)."""
     if longitude_deg.size == 0:
+        return longitude_deg
+    return longitude_deg + 360.0 * np.concatenate([[0], np.cumsum(np.diff(longitude_deg) < -180.0)])
+
+
+def _activity_ranges(unwrapped_deg: np.ndarray, begin_deg: float, end_deg: float) -> list[slice]:
+    """Runs of samples whose solar longitude lies in the window ``[begin, end]`` (which
+    may wrap through 0); ``unwrapped_deg`` are the samples' longitudes in time order,
+    made continuous (:func:`_unwrapped_longitude`)."""
+    if unwrapped_deg.size == 0:
         return []
-    wraps = np.concatenate([[0], np.cumsum(np.diff(longitude_deg) < -180.0)])
-    unwrapped = longitude_deg + 360.0 * wraps
     width = np.mod(end_deg - begin_deg, 360.0)
-    first = int(np.floor((unwrapped[0] - begin_deg) / 360.0)) - 1
-    last = int(np.floor((unwrapped[-1] - begin_deg) / 360.0)) + 1
+    first = int(np.floor((unwrapped_deg[0] - begin_deg) / 360.0)) - 1
+    last = int(np.floor((unwrapped_deg[-1] - begin_deg) / 360.0)) + 1
     ranges = []
     for k in range(first, last + 1):
-        a = np.searchsorted(unwrapped, begin_deg + 360.0 * k, side="left")
-        b = np.searchsorted(unwrapped, begin_deg + 360.0 * k + width, side="right")
+        a = np.searchsorted(unwrapped_deg, begin_deg + 360.0 * k, side="left")
+        b = np.searchsorted(unwrapped_deg, begin_deg + 360.0 * k + width, side="right")
         if b > a:
             ranges.append(slice(int(a), int(b)))
     return ranges
@@ -433,63 +439,96 @@ def _icrs_to_teme(node: int) -> np.ndarray:
     return icrs_to_teme_rotation(JD_J2000 + node * ROTATION_NODE_DAYS)
 
 
+def _radiant_nodes_teme(shower: Shower, span) -> np.ndarray:
+    """(K, 3) unit vectors towards the radiant of ``shower`` at the slow-quantity nodes
+    of ``span`` (:class:`impactrisk.astro.NodeSpan`), TEME.
+
+    The radiant drifts by about a degree a day; between nodes 0.25 d apart it is
+    interpolated linearly, to within (0.7 deg)^2 / 8 = 2e-5 in direction and length
+    for the fastest drift (DRA), so it is not renormalised. ICRS -> TEME changes by
+    under an arcsecond in a few days: one rotation per node of
+    :data:`ROTATION_NODE_DAYS`, fixed in absolute time like the nodes themselves, so a
+    sample's radiant does not depend on which other samples share its chunk.
+    """
+    ra, dec = radiant_radec_deg(shower, span.nodes.solar_longitude_deg)
+    radiant = _radec_unit(np.atleast_1d(ra), np.atleast_1d(dec))
+    rotation_node = np.rint((span.node_jd_utc - JD_J2000) / ROTATION_NODE_DAYS).astype(np.int64)
+    for node in np.unique(rotation_node).tolist():
+        at = rotation_node == node
+        radiant[at] = radiant[at] @ _icrs_to_teme(node).T
+    return radiant
+
+
+def shower_radiant_lvlh(eph, shower: Shower, which=slice(None)) -> tuple[np.ndarray, np.ndarray]:
+    """Direction to the radiant of ``shower`` at samples ``which`` of ``eph``.
+
+    Returns
+    -------
+    radiant_lvlh : numpy.ndarray
+        (n, 3) unit vectors in LVLH.
+    visible : numpy.ndarray
+        (n,) True where the radiant is outside the Earth + 100 km disk around nadir
+        (+Z) of half-angle eta, i.e. where the stream can reach the station (ECSS
+        Annex C.1.3.1).
+    """
+    span = eph.node_span
+    radiant = span.interpolate(_radiant_nodes_teme(shower, span), which)
+    radiant_lvlh = np.einsum("tij,tj->ti", eph.lvlh_teme[which], radiant)
+    sin_eta = (ECSS_NEAR_EARTH.r_earth_km + ECSS_NEAR_EARTH.atmosphere_km) / eph.radius_km[which]
+    cos_eta = np.sqrt(np.clip(1.0 - sin_eta**2, 0.0, None))
+    return radiant_lvlh, radiant_lvlh[:, 2] < cos_eta
+
+
 def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: EnvironmentConfig) -> list[SourceExposure]:
     out = []
     if not ok.any():
         return out
     longitude = eph.solar_longitude_deg
-    # ICRS -> TEME changes by under an arcsecond in a few days: one rotation per node of
-    # ROTATION_NODE_DAYS fixed in absolute time, so that a sample's radiant does not
-    # depend on which other samples share its chunk.
-    node_of_sample = np.rint((eph.jd_utc - JD_J2000) / ROTATION_NODE_DAYS).astype(np.int64)
+    unwrapped = _unwrapped_longitude(longitude)
     step = config.shower_map_deg
     elevations, azimuths = _shower_map_axes(step)
     n_rows, n_cols = len(elevations) - 1, len(azimuths)
     for shower in showers:
+        family = shower_family(shower, config)
         # The activity window is a run of samples (or two): work on those slices only.
         parts = []
-        for run in _activity_ranges(longitude, *activity_window_deg(shower)):
-            lon = longitude[run]
-            ra, dec = radiant_radec_deg(shower, lon)
-            radiant = _radec_unit(np.atleast_1d(ra), np.atleast_1d(dec))
-            nodes = node_of_sample[run]
-            for node in np.unique(nodes).tolist():
-                at = nodes == node
-                radiant[at] = radiant[at] @ _icrs_to_teme(node).T
-            radiant_lvlh = np.einsum("tij,tj->ti", eph.lvlh_teme[run], radiant)
-            # Arrival from the radiant: blocked while the radiant is inside the Earth +
-            # 100 km disk around nadir (+Z), half-angle eta (ECSS Annex C.1.3.1).
-            sin_eta = (ECSS_NEAR_EARTH.r_earth_km + ECSS_NEAR_EARTH.atmosphere_km) / eph.radius_km[run]
-            cos_eta = np.sqrt(np.clip(1.0 - sin_eta**2, 0.0, None))
-            keep = ok[run] & (radiant_lvlh[:, 2] < cos_eta) & (np.asarray(activity_zhr(shower, lon)) > 0.0)
+        for run in _activity_ranges(unwrapped, *activity_window_deg(shower)):
+            # Cross-sectional flux, zero outside the activity window; the stream is seen
+            # while its radiant is above the limb.
+            flux = np.atleast_1d(shower_flux_above_mass(shower, longitude[run], family.spectrum.reference_mass_g))
+            radiant_lvlh, visible = shower_radiant_lvlh(eph, shower, run)
+            keep = ok[run] & visible & (flux > 0.0)
             if keep.any():
-                parts.append((np.flatnonzero(keep) + run.start, radiant_lvlh[keep]))
+                parts.append((np.flatnonzero(keep) + run.start, radiant_lvlh[keep], flux[keep]))
         if not parts:
             continue
         idx = np.concatenate([p[0] for p in parts])
-        family = shower_family(shower, config)
         el, az = radiant_map_coordinates(np.concatenate([p[1] for p in parts]))
+        perpendicular = np.concatenate([p[2] for p in parts])
         y = (el + 90.0) / step
         row = np.clip(np.floor(y), 0, n_rows - 1).astype(np.int64)
         fy = y - row
         x = az / step
         col = np.floor(x).astype(np.int64) % n_cols
         fx = x - np.floor(x)
+        # Blocks (altitude node, elevation row): rows ``row`` and ``row + 1`` of each
+        # sample's nearest node, numbered node-major (as :func:`_slots` would).
         node = np.rint(eph.altitude_km[idx] / config.node_step_km).astype(np.int64)
-        blocks, slot = _slots(np.stack([np.repeat(node[:, None], 2, axis=1), row[:, None] + np.arange(2)], axis=-1))
+        node_lo = int(node.min())
+        code = (node - node_lo) * (n_rows + 1) + row
+        present = np.zeros((int(node.max()) - node_lo + 1) * (n_rows + 1), dtype=bool)
+        present[code] = True
+        present[code + 1] = True
+        codes = np.flatnonzero(present)
+        slot_of = np.cumsum(present) - 1
+        blocks = tuple(zip((node_lo + codes // (n_rows + 1)).tolist(), (codes % (n_rows + 1)).tolist()))
+        lower = slot_of[code] * n_cols
+        upper = slot_of[code + 1] * n_cols
         col1 = (col + 1) % n_cols
-        pattern = np.empty((len(idx), 4), dtype=np.int64)
-        pattern[:, 0] = slot[:, 0] * n_cols + col
-        pattern[:, 1] = slot[:, 0] * n_cols + col1
-        pattern[:, 2] = slot[:, 1] * n_cols + col
-        pattern[:, 3] = slot[:, 1] * n_cols + col1
-        bilinear = np.empty((len(idx), 4))
-        bilinear[:, 0] = (1 - fy) * (1 - fx)
-        bilinear[:, 1] = (1 - fy) * fx
-        bilinear[:, 2] = fy * (1 - fx)
-        bilinear[:, 3] = fy * fx
-        perpendicular = np.asarray(shower_flux_above_mass(shower, longitude[idx], family.spectrum.reference_mass_g))
-        weight = (perpendicular * eph.weight_s[idx] / SECONDS_PER_YEAR)[:, None] * bilinear
+        pattern = np.column_stack([lower + col, lower + col1, upper + col, upper + col1])
+        w = perpendicular * eph.weight_s[idx] / SECONDS_PER_YEAR
+        w_low, w_high = w * (1.0 - fy), w * fy
+        weight = np.column_stack([w_low * (1.0 - fx), w_low * fx, w_high * (1.0 - fx), w_high * fx])
         out.append(SourceExposure(family, blocks, idx, pattern, weight))
     return out
 
