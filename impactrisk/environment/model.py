@@ -59,7 +59,6 @@ from impactrisk.environment.parameters import ECSS_NEAR_EARTH, DensityClass
 from impactrisk.environment.showers import (
     Shower,
     activity_window_deg,
-    activity_zhr,
     mass_index,
     radiant_radec_deg,
     shower_flux_above_mass,
