@@ -330,3 +330,38 @@ def test_published_damaged_line_is_caught(shared_data_dir):
     with pytest.raises(TLEFormatError) as info:
         read_tle(shared_data_dir / "tle" / "other" / "GALAXY_18.txt")
     assert info.value.line == 498
+
+
+def _outcome(lines):
+    try:
+        return [tuple(r) for r in parse_tle(lines, SRC)]
+    except TLEFormatError as exc:
+        return ("error", str(exc), exc.detail)
+
+
+def test_fast_layout_check_agrees_with_the_column_checker(monkeypatch):
+    # Every single-character change of a valid pair (each column, to each character a
+    # TLE may hold, with the checksum repaired so that the layout is what is tested):
+    # parsing with the fast layout patterns gives the same records, or the same error,
+    # as parsing with every line sent through the column-by-column checker.
+    import re
+
+    import impactrisk.io.tle as tle
+
+    alphabet = "0123456789 +-.ABIOUZ"
+    cases = []
+    for which in (0, 1):
+        for col in range(68):
+            for char in alphabet:
+                pair = [L1, L2]
+                pair[which] = with_checksum(pair[which][:col] + char + pair[which][col + 1:])
+                cases.append(pair)
+    fast = [_outcome(pair) for pair in cases]
+    never = re.compile(r"(?!)")
+    monkeypatch.setattr(tle, "_LINE1_LAYOUT", never)
+    monkeypatch.setattr(tle, "_LINE2_LAYOUT", never)
+    slow = [_outcome(pair) for pair in cases]
+    assert fast == slow
+    # The changes include valid lines (e.g. another digit) and every kind of fault.
+    assert sum(isinstance(o, list) for o in fast) > 500
+    assert sum(isinstance(o, tuple) for o in fast) > 500

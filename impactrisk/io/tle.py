@@ -59,6 +59,10 @@ LINE1_TEMPLATE = "1 NNNNNC NNNNNAAA YYDDD.DDDDDDDD +.NNNNNNNN +NNNNN-N +NNNNN-N 
 LINE2_TEMPLATE = "2 NNNNN NNN.NNNN NNN.NNNN NNNNNNN NNN.NNNN NNN.NNNN NN.NNNNNNNNNNNNNC"
 
 _DIGITS = frozenset("0123456789")
+#: The checksum's view of a line (as ASCII bytes): digits stay, '-' becomes '1',
+#: every other character is dropped.
+_CHECKSUM_TABLE = bytes.maketrans(b"-", b"1")
+_CHECKSUM_DROP = bytes(c for c in range(256) if c not in b"0123456789-")
 #: Alpha-5 leading letters: A..Z without I and O (Space-Track alpha-5 scheme).
 _ALPHA5_LETTERS = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ")
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -137,6 +141,48 @@ _LINE2_FIELDS = (
 )
 
 
+_CLASS_PATTERN = {"N": "[0-9]", "_": " ", ".": r"\.", "S": "[ +-]", "E": "[+-]", "T": "[0-9 ]"}
+
+
+def _spec_pattern(spec: str) -> str:
+    """A regular expression for one field specification; a run of ``B`` columns is a
+    right-aligned number (blanks, then digits) as :meth:`_Checker.check_fields` reads it."""
+    parts, i = [], 0
+    while i < len(spec):
+        if spec[i] != "B":
+            parts.append(_CLASS_PATTERN[spec[i]])
+            i += 1
+            continue
+        n = len(spec[i:]) - len(spec[i:].lstrip("B"))
+        parts.append("(?:" + "|".join(" " * k + "[0-9]" * (n - k) for k in range(n + 1)) + ")")
+        i += n
+    return "".join(parts)
+
+
+def _layout_regex(fields, special) -> re.Pattern:
+    """The whole line as a regular expression: ``fields`` and ``special`` (first
+    column, width, pattern) must cover the columns 1-69 once each."""
+    pieces = sorted([(f.first_col, len(f.spec), _spec_pattern(f.spec)) for f in fields] + list(special))
+    col = 1
+    for first, width, _ in pieces:
+        assert first == col, f"layout gap or overlap at column {col}"
+        col += width
+    assert col == TLE_LINE_LENGTH + 1
+    return re.compile("".join(pattern for _, _, pattern in pieces))
+
+
+#: Catalogue number, columns 3-7: a digit or an alpha-5 letter then four digits, or a
+#: right-aligned number.
+_CATALOG = (3, 5, "(?:[0-9A-HJ-NP-Z][0-9]{4}|" + "|".join(" " * k + "[0-9]" * (5 - k) for k in range(1, 5)) + ")")
+#: Fast path of the validation: a line matching these (and its checksum) passes every
+#: character check of :class:`_Checker`; any other line goes through the checker,
+#: which names the first fault (the patterns may be stricter than the checks, never
+#: looser: tests/test_io_tle.py compares the two on every one-character change).
+_LINE1_LAYOUT = _layout_regex(_LINE1_FIELDS, [
+    _CATALOG, (8, 1, "[UCS]"), (10, 8, "(?: {8}|[0-9]{5}(?:[A-Z]{3}|[A-Z]{2} |[A-Z] {2}| {3}))")])
+_LINE2_LAYOUT = _layout_regex(_LINE2_FIELDS, [_CATALOG])
+
+
 class TLERecord(NamedTuple):
     """One element set as read from text, not yet interpreted.
 
@@ -177,13 +223,8 @@ def tle_checksum(line: str) -> int:
     ----------
     .. [1] Space-Track.org, "Two-Line Element Set Format" (``spacetrack_tle_format``).
     """
-    total = 0
-    for char in line[:68]:
-        if char in _DIGITS:
-            total += ord(char) - 48
-        elif char == "-":
-            total += 1
-    return total % 10
+    counted = line[:68].encode("ascii", "replace").translate(_CHECKSUM_TABLE, _CHECKSUM_DROP)
+    return (sum(counted) - 48 * len(counted)) % 10
 
 
 def _printable(line: str) -> str:
@@ -314,14 +355,15 @@ def _epoch_year(two_digit: int) -> int:
 
 def _validate_line1(check: _Checker, line: str, lineno: int) -> None:
     template = LINE1_TEMPLATE
-    check.check_length(line, lineno, 1, template)
-    check.check_fields(line, lineno, 1, _LINE1_FIELDS, template)
-    check.check_catalog(line, lineno, template)
-    if line[7] not in _CLASSES:
-        check.fail(f"classification (column 8): expected 'U', 'C' or 'S', found "
-                   f"{line[7]!r}", lineno, line, template, 8)
-    check.check_designator(line, lineno, template)
-    check.check_checksum(line, lineno, template)
+    if not (_LINE1_LAYOUT.fullmatch(line) and line[68] == str(tle_checksum(line))):
+        check.check_length(line, lineno, 1, template)
+        check.check_fields(line, lineno, 1, _LINE1_FIELDS, template)
+        check.check_catalog(line, lineno, template)
+        if line[7] not in _CLASSES:
+            check.fail(f"classification (column 8): expected 'U', 'C' or 'S', found "
+                       f"{line[7]!r}", lineno, line, template, 8)
+        check.check_designator(line, lineno, template)
+        check.check_checksum(line, lineno, template)
     year = _epoch_year(int(line[18:20]))
     day = float(line[20:32])
     days_in_year = 366 if calendar.isleap(year) else 365
@@ -338,10 +380,11 @@ def _validate_line1(check: _Checker, line: str, lineno: int) -> None:
 def _validate_line2(check: _Checker, line: str, lineno: int,
                     line1: str, lineno1: int) -> None:
     template = LINE2_TEMPLATE
-    check.check_length(line, lineno, 2, template)
-    check.check_fields(line, lineno, 2, _LINE2_FIELDS, template)
-    check.check_catalog(line, lineno, template)
-    check.check_checksum(line, lineno, template)
+    if not (_LINE2_LAYOUT.fullmatch(line) and line[68] == str(tle_checksum(line))):
+        check.check_length(line, lineno, 2, template)
+        check.check_fields(line, lineno, 2, _LINE2_FIELDS, template)
+        check.check_catalog(line, lineno, template)
+        check.check_checksum(line, lineno, template)
     if line[2:7] != line1[2:7]:
         col = 3 + next(i for i in range(5) if line[2 + i] != line1[2 + i])
         check.fail(f"catalogue number on line 2 ({line[2:7]!r}) differs from line 1 "
