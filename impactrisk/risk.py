@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import OrderedDict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -347,12 +347,11 @@ class OrientedElements:
                                shield=oriented.element_shield, shields=oriented.shields)
 
 
-@dataclass
 class PatternResponse:
     """Response of a module to each pattern of a block, per unit weight.
 
-    Attributes (P patterns, S surfaces, V speed bins)
-    -------------------------------------------------
+    Fields (P patterns, S surfaces, V speed bins)
+    ---------------------------------------------
     n : (P, S)
         Expected particles above the ballistic limit per unit exposure [1/yr-unit].
     speed : (P, S, V)
@@ -365,39 +364,88 @@ class PatternResponse:
         ``projected`` times the relative speed [km/s] (for mean impact speeds).
     flux, flux_v : (P,)
         Cross-sectional flux of the pattern and the same times speed.
+
+    The fields are views of one (P, W) array, one row per pattern, so that picking,
+    joining and adding responses is one array operation each.
     """
 
-    n: np.ndarray
-    speed: np.ndarray
-    arrival: np.ndarray
-    projected: np.ndarray
-    projected_v: np.ndarray
-    flux: np.ndarray
-    flux_v: np.ndarray
+    FIELDS = ("n", "speed", "arrival", "projected", "projected_v", "flux", "flux_v")
+
+    def __init__(self, n, speed, arrival, projected, projected_v, flux, flux_v):
+        n = np.asarray(n, dtype=np.float64)
+        self._surfaces, self._speeds = n.shape[1], np.shape(speed)[2]
+        self.packed = np.empty((n.shape[0], self._surfaces * (self._speeds + 6) + 2))
+        for name, value in zip(self.FIELDS, (n, speed, arrival, projected, projected_v, flux, flux_v)):
+            getattr(self, name)[...] = value
+
+    def _like(self, packed: np.ndarray) -> "PatternResponse":
+        out = object.__new__(PatternResponse)
+        out.packed, out._surfaces, out._speeds = packed, self._surfaces, self._speeds
+        return out
+
+    def _columns(self, first: int, last: int, *shape: int) -> np.ndarray:
+        s = self._surfaces
+        return self.packed[:, first * s:last * s].reshape((len(self.packed),) + shape)
+
+    @property
+    def n(self) -> np.ndarray:
+        return self._columns(0, 1, self._surfaces)
+
+    @property
+    def speed(self) -> np.ndarray:
+        return self._columns(1, self._speeds + 1, self._surfaces, self._speeds)
+
+    @property
+    def arrival(self) -> np.ndarray:
+        v = self._speeds
+        return self._columns(v + 1, v + 4, self._surfaces, 3)
+
+    @property
+    def projected(self) -> np.ndarray:
+        v = self._speeds
+        return self._columns(v + 4, v + 5, self._surfaces)
+
+    @property
+    def projected_v(self) -> np.ndarray:
+        v = self._speeds
+        return self._columns(v + 5, v + 6, self._surfaces)
+
+    @property
+    def flux(self) -> np.ndarray:
+        return self.packed[:, -2]
+
+    @property
+    def flux_v(self) -> np.ndarray:
+        return self.packed[:, -1]
+
+    def __len__(self) -> int:
+        return self.packed.shape[0]
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays by field name."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in self.FIELDS}
 
     @classmethod
     def from_arrays(cls, arrays) -> "PatternResponse":
-        """From a mapping holding every field (copied to plain arrays); KeyError if one
-        is missing."""
-        return cls(**{f.name: np.array(arrays[f.name]) for f in fields(cls)})
+        """From a mapping holding every field (copied); KeyError if one is missing."""
+        return cls(**{name: np.asarray(arrays[name]) for name in cls.FIELDS})
 
     def take(self, index) -> "PatternResponse":
         """The responses of the patterns ``index`` (a slice or an index array)."""
-        return PatternResponse(**{name: a[index] for name, a in self.arrays().items()})
+        return self._like(self.packed[index])
 
     @classmethod
     def concatenate(cls, parts: Sequence["PatternResponse"]) -> "PatternResponse":
         """The patterns of ``parts`` one after the other."""
-        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
+        return parts[0]._like(np.concatenate([p.packed for p in parts]))
 
     @classmethod
     def total(cls, parts: Sequence["PatternResponse"]) -> "PatternResponse":
         """Responses of the same patterns to parts of their bundles, added in order."""
-        return cls(**{f.name: sum(getattr(p, f.name) for p in parts) for f in fields(cls)})
+        packed = parts[0].packed.copy()
+        for part in parts[1:]:
+            packed += part.packed
+        return parts[0]._like(packed)
 
 
 def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int, elements: OrientedElements,
@@ -582,6 +630,25 @@ def _store_key(key) -> tuple:
 _PERSIST_MIN_PAIRS = 1 << 20
 
 
+class _Hashed:
+    """A key whose (deep) hash is computed once; compares and prints as its value."""
+
+    __slots__ = ("value", "_hash")
+
+    def __init__(self, value):
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Hashed) and (self is other or self.value == other.value)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
 class Responder:
     """One oriented module (or part of one) with the ballistic limits to count against.
 
@@ -597,10 +664,18 @@ class Responder:
         self.limits = tuple(elements.shields if limits is None else limits)
         self.cache = ResponseCache() if cache is None else cache
         self.speed_edges_km_s = np.asarray(speed_edges_km_s, dtype=np.float64)
-        self._key = (elements.key, self.limits, self.speed_edges_km_s.tobytes())
+        self._key = _Hashed((elements.key, self.limits, self.speed_edges_km_s.tobytes()))
 
-    def responses(self, family: PatternFamily, blocks: Sequence[tuple]) -> PatternResponse:
-        """Responses to every pattern of ``blocks``, in order (block-major)."""
+    def responses(self, family: PatternFamily, blocks: Sequence[tuple], picks: Sequence | None = None) -> PatternResponse:
+        """Responses to every pattern of ``blocks``, in order (block-major); with
+        ``picks``, only the patterns ``picks[q]`` (indices within the block) of each block
+        ``q``."""
+        parts = self._block_responses(family, blocks)
+        if picks is not None:
+            parts = [part.take(pick) for part, pick in zip(parts, picks)]
+        return PatternResponse.concatenate(parts)
+
+    def _block_responses(self, family: PatternFamily, blocks: Sequence[tuple]) -> list[PatternResponse]:
         parts, missing = [None] * len(blocks), []
         for q, block in enumerate(blocks):
             parts[q] = self.cache.get((family, tuple(block), self._key))
@@ -619,7 +694,7 @@ class Responder:
                 pairs = len(built[i][0]) * len(self.elements.area_m2)
                 self.cache.put((family, tuple(blocks[q]), self._key), part, persist=pairs >= _PERSIST_MIN_PAIRS)
                 parts[q] = part
-        return PatternResponse.concatenate(parts)
+        return parts
 
 
 @dataclass
@@ -674,11 +749,11 @@ def integrate_exposure(responder: Responder, exposure: SourceExposure, sample_bi
     # the sums then do not depend on which other samples (of other modules) shaped the
     # exposure's blocks.
     used = np.flatnonzero(totals)
-    used_blocks = np.unique(used // ppb)
-    response = responder.responses(exposure.family, [exposure.blocks[q] for q in used_blocks.tolist()])
-    at = np.searchsorted(used_blocks, used // ppb) * ppb + used % ppb
+    block_of = used // ppb
+    used_blocks, first = np.unique(block_of, return_index=True)
+    picks = np.split(used % ppb, first[1:])
+    picked = responder.responses(exposure.family, [exposure.blocks[q] for q in used_blocks.tolist()], picks)
     weights, totals = weights[:, used], totals[used]
-    picked = response.take(at)
     local = weights @ picked.n
     n_by_bin = np.zeros((n_bins, local.shape[1]))
     n_by_bin[first_bin:first_bin + n_local] = local

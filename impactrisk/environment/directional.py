@@ -251,8 +251,13 @@ class PatternFamily:
     patterns_per_block: int
     builder: Callable[[tuple], tuple[FluxBundles, np.ndarray]]
 
+    def __post_init__(self) -> None:
+        # The key is a deep tuple and families are dictionary keys of every cached
+        # response: hash it once.
+        object.__setattr__(self, "_hash", hash(self.key))
+
     def __hash__(self) -> int:
-        return hash(self.key)
+        return self._hash
 
     def __eq__(self, other) -> bool:
         return isinstance(other, PatternFamily) and self.key == other.key
