@@ -494,11 +494,13 @@ def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: En
         for run in _activity_ranges(unwrapped, *activity_window_deg(shower)):
             # Cross-sectional flux, zero outside the activity window; the stream is seen
             # while its radiant is above the limb.
-            flux = np.atleast_1d(shower_flux_above_mass(shower, longitude[run], family.spectrum.reference_mass_g))
             radiant_lvlh, visible = shower_radiant_lvlh(eph, shower, run)
-            keep = ok[run] & visible & (flux > 0.0)
+            seen = np.flatnonzero(ok[run] & visible)
+            flux = np.atleast_1d(shower_flux_above_mass(shower, longitude[run.start + seen],
+                                                        family.spectrum.reference_mass_g))
+            keep = flux > 0.0
             if keep.any():
-                parts.append((np.flatnonzero(keep) + run.start, radiant_lvlh[keep], flux[keep]))
+                parts.append((seen[keep] + run.start, radiant_lvlh[seen[keep]], flux[keep]))
         if not parts:
             continue
         idx = np.concatenate([p[0] for p in parts])
@@ -609,10 +611,13 @@ def arc_cell_overlaps(u_deg: np.ndarray, arc_deg: np.ndarray, cell_deg: float,
     first = np.floor(lo)
     width = arc / cell_deg
     k_max = int(np.ceil(width.max())) + 1 if width.size else 1
-    left = first[:, None] + np.arange(k_max)[None, :]
-    share = np.clip(np.minimum((lo + width)[:, None], left + 1.0) - np.maximum(lo[:, None], left), 0.0, None)
-    share /= width[:, None]
-    cells = np.mod(left, n_cells).astype(np.int64)
+    left = first[:, None] + np.arange(k_max, dtype=np.float64)[None, :]
+    share = np.minimum((lo + width)[:, None], left + 1.0)
+    share -= np.maximum(lo[:, None], left)
+    np.maximum(share, 0.0, out=share)
+    share *= (1.0 / width)[:, None]
+    cells = first.astype(np.int64)[:, None] + np.arange(k_max, dtype=np.int64)[None, :]
+    cells %= n_cells
     return cells, share
 
 
