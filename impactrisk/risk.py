@@ -198,8 +198,14 @@ class FractionTable:
         self._done = np.zeros(-(-len(self.v_grid) // self.ROWS_PER_BLOCK), dtype=bool)
 
     def _ensure(self, rows: np.ndarray) -> None:
-        """Compute the blocks holding the speed rows ``rows`` that are not there yet."""
-        blocks = np.unique(np.asarray(rows, dtype=np.intp) // self.ROWS_PER_BLOCK)
+        """Compute the blocks holding the speed rows ``rows`` (and those between them)
+        that are not there yet."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if rows.size == 0:
+            return
+        # Every block from the lowest to the highest row (the speeds of a chunk of bundles
+        # are close together; a row computed without need changes nothing).
+        blocks = np.arange(int(rows.min()) // self.ROWS_PER_BLOCK, int(rows.max()) // self.ROWS_PER_BLOCK + 1)
         for b in blocks[~self._done[blocks]].tolist():
             sl = slice(b * self.ROWS_PER_BLOCK, min((b + 1) * self.ROWS_PER_BLOCK, len(self.v_grid)))
             v = self.v_grid[sl, None]
@@ -223,7 +229,8 @@ class FractionTable:
     def _rows(self, v_km_s) -> tuple[np.ndarray, np.ndarray]:
         x = np.clip(np.asarray(v_km_s, dtype=np.float64) / self.v_step, 0.0, len(self.v_grid) - 1.000001)
         i = x.astype(np.intp)
-        self._ensure(np.concatenate([np.ravel(i), np.ravel(i) + 1]))
+        if i.size:
+            self._ensure(np.array([i.min(), i.max() + 1]))
         return i, x - i
 
     def pairs(self, v_km_s: np.ndarray, cosine: np.ndarray) -> np.ndarray:
@@ -495,20 +502,25 @@ def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int,
     chunk = max(16, _PAIRS_PER_BLOCK // max(1, len(elements.area_m2)))
     speed_bin = np.clip(np.searchsorted(edges, v_all, side="right") - 1, 0, n_bins - 1)
 
-    def add(target, index, values, size):
+    def add(target, index, values, lo, span):
+        # Sums over the patterns [lo, lo + span) a chunk of bundles touches (bundles come
+        # block by block, pattern by pattern): the other patterns would only get zeros.
         for s in range(values.shape[1]):
-            target[:, s] += np.bincount(index, weights=values[:, s], minlength=size)
+            target[lo:lo + span, s] += np.bincount(index, weights=values[:, s], minlength=span)
 
     for b0 in range(0, len(v_all), chunk):
         sl = slice(b0, b0 + chunk)
         u = u_all[sl].astype(np.float32)
         v, f, p = v_all[sl], f_all[sl], p_all[sl]
+        lo = int(p.min())
+        span = int(p.max()) - lo + 1
+        p = p - lo
         cosine = u @ normals
         np.maximum(cosine, 0.0, out=cosine)
         cosine *= (u @ walls) > 0.0
         projected = (cosine @ weight).astype(np.float64) * (f[:, None] * area_scale)
-        add(out_proj, p, projected, n_patterns)
-        add(out_proj_v, p, projected * v[:, None], n_patterns)
+        add(out_proj, p, projected, lo, span)
+        add(out_proj_v, p, projected * v[:, None], lo, span)
         index_v = p * n_bins + speed_bin[sl]
         for k, cols, surfaces in groups:
             c = cosine[:, cols]
@@ -516,10 +528,11 @@ def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int,
                     * (f[:, None] * area_scale[surfaces]))
             for j, s in enumerate(surfaces):
                 w = hits[:, j]
-                out_n[:, s] += np.bincount(p, weights=w, minlength=n_patterns)
-                out_speed[:, s] += np.bincount(index_v, weights=w, minlength=n_patterns * n_bins)
+                out_n[lo:lo + span, s] += np.bincount(p, weights=w, minlength=span)
+                out_speed[lo * n_bins:(lo + span) * n_bins, s] += np.bincount(index_v, weights=w,
+                                                                              minlength=span * n_bins)
                 for axis in range(3):
-                    out_arrival[:, s, axis] -= np.bincount(p, weights=w * u[:, axis], minlength=n_patterns)
+                    out_arrival[lo:lo + span, s, axis] -= np.bincount(p, weights=w * u[:, axis], minlength=span)
     return PatternResponse(out_n, out_speed.reshape(n_patterns, n_bins, n_surf).transpose(0, 2, 1),
                            out_arrival, out_proj, out_proj_v, flux, flux_v)
 
