@@ -130,6 +130,9 @@ class Ephemeris:
         NaN for design orbits.
     outside_coverage : numpy.ndarray
         (T,) True where the sample is before the first or after the last epoch.
+    mean_inclination_deg : numpy.ndarray, optional
+        (T,) inclination of the serving element set (SGP4 mean elements) [deg]; the
+        osculating :attr:`inclination_deg` stands in when it is not given.
     """
 
     jd: np.ndarray
@@ -141,6 +144,7 @@ class Ephemeris:
     set_index: np.ndarray
     epoch_age_days: np.ndarray
     outside_coverage: np.ndarray
+    mean_inclination_deg: np.ndarray | None = None
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -151,7 +155,10 @@ class Ephemeris:
         """Join consecutive chunks into one ephemeris (derived caches are not kept)."""
         names = ("jd", "fr", "weight_s", "r_teme_km", "v_teme_km_s", "error",
                  "set_index", "epoch_age_days", "outside_coverage")
-        return cls(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in names})
+        joined = {name: np.concatenate([getattr(p, name) for p in parts]) for name in names}
+        if all(p.mean_inclination_deg is not None for p in parts):
+            joined["mean_inclination_deg"] = np.concatenate([p.mean_inclination_deg for p in parts])
+        return cls(**joined)
 
     # ----------------------------------------------------------------- time
     @cached_property

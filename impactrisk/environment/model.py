@@ -762,10 +762,12 @@ def _debris_exposures(eph, ok: np.ndarray, config: EnvironmentConfig, inputs: En
     if everything.size == 0:
         return []
     n_cells = int(round(360.0 / config.u_cell_deg))
-    # The crossing patterns are keyed by the target inclination to the nearest
-    # INCLINATION_STEP_DEG, sample by sample (the ISS's osculating inclination wanders by
-    # about 0.01 deg); the Kessler magnitude uses each sample's own inclination.
-    inc_key = np.round(eph.inclination_deg[everything] / INCLINATION_STEP_DEG) * INCLINATION_STEP_DEG
+    # The crossing patterns, an orbit-averaged geometry, are keyed by the inclination of
+    # the serving element set (mean elements; the osculating one wanders by a few
+    # hundredths of a degree around it, across rounding boundaries) to the nearest
+    # INCLINATION_STEP_DEG; the Kessler magnitude uses each sample's own inclination.
+    target = eph.inclination_deg if eph.mean_inclination_deg is None else eph.mean_inclination_deg
+    inc_key = np.round(target[everything] / INCLINATION_STEP_DEG) * INCLINATION_STEP_DEG
     out = []
     for inc_t in np.unique(np.round(inc_key, 6)).tolist():
         sample = everything[inc_key == inc_t]
