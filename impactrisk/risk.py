@@ -240,12 +240,14 @@ class FractionTable:
         cosine step is done per pair. Returns float32 (B, E)."""
         v = np.asarray(v_km_s, dtype=np.float64)
         i, fx = self._rows(v)
+        n_cos = len(self.cos_grid)
+        if 2 * np.shape(cosine)[1] < n_cos:
+            return self._pairs_direct(i, fx, cosine)
         fx = fx.astype(np.float32)[:, None, None]
         # Row of each bundle, as (value, next value) pairs packed in one complex64 so
         # that one gather fetches both ends of the cosine interval.
         rows = self._pairs32[i] * (np.float32(1.0) - fx) + self._pairs32[i + 1] * fx    # (B, C, 2)
         packed = rows.view(np.complex64)[..., 0]                                         # (B, C)
-        n_cos = len(self.cos_grid)
         y = np.asarray(cosine, dtype=np.float32) * np.float32(n_cos - 1)
         index = y.astype(np.intp)              # cosines are >= 0: truncation is floor
         y -= index
@@ -254,6 +256,25 @@ class FractionTable:
         low = ends.real
         high = ends.imag - low
         high *= y
+        high += low
+        return high
+
+    def _pairs_direct(self, i: np.ndarray, fx: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        """:meth:`pairs` for few elements per bundle: the two speed rows are read at each
+        pair's cosine (two gathers per pair) instead of interpolating a whole row per
+        bundle. Same bilinear interpolation, float32."""
+        n_cos = len(self.cos_grid)
+        flat = self._pairs32.view(np.complex64)[..., 0].ravel()       # (value, next value) per node
+        y = np.asarray(cosine, dtype=np.float32) * np.float32(n_cos - 1)
+        index = y.astype(np.intp)
+        y -= index
+        index += (i * n_cos)[:, None]
+        low_row = flat.take(index)
+        high_row = flat.take(index + n_cos)
+        low = low_row.real + (low_row.imag - low_row.real) * y
+        high = high_row.real + (high_row.imag - high_row.real) * y
+        high -= low
+        high *= fx.astype(np.float32)[:, None]
         high += low
         return high
 
