@@ -30,3 +30,27 @@ def test_table_matches_direct_integration(wall_mm):
                                       fraction_table=FractionTable(spectrum, shield.d_crit_cm))
         np.testing.assert_allclose(tabulated.n_above_limit.sum(), direct.n_above_limit.sum(), rtol=HALF_PERCENT)
         np.testing.assert_allclose(tabulated.n_above_limit, direct.n_above_limit, rtol=2 * HALF_PERCENT)
+
+
+#: float32 arithmetic of the kernel's lookups against the float64 bilinear table.
+FLOAT32 = 2e-6
+
+
+@pytest.mark.parametrize("n_elements", [3, 40, 150])
+def test_kernel_lookups_match_the_table(n_elements):
+    # FractionTable.pairs (the kernel's per-pair lookup: whole interpolated rows for
+    # many elements, two direct reads per pair for few) is the same bilinear
+    # interpolation as calling the table, to float32 rounding.
+    spectrum = grun_size_spectrum()
+    surfaces = radiator("r", band_facets((0, 0, 1), 1.36, 0.94, facets=12), facesheet_mm=0.0,
+                        wall_mm=1.0, gap_mm=0.0, channel_fraction=0.15, channel_diameter_mm=6.0,
+                        channel_axis="axial", material="amg6")
+    table = FractionTable(spectrum, surfaces.shields[0].d_crit_cm)
+    rng = np.random.default_rng(5)
+    v = rng.uniform(2.0, 40.0, 64)
+    cosine = rng.uniform(0.0, 1.0, (64, n_elements))
+    cosine[:, 0] = 0.0
+    expected = table(v[:, None], cosine)
+    got = table.pairs(v, cosine)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, expected, rtol=FLOAT32, atol=FLOAT32 * expected.max())
