@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from impactrisk.errors import ImpactriskError, InputError
-from impactrisk.timegrid import format_utc, parse_utc
+from impactrisk.constants import SECONDS_PER_DAY
+from impactrisk.timegrid import format_utc, parse_duration_s, parse_utc
 from impactrisk.workers import DaskExecutor, InlineExecutor, LocalExecutor
 
 __all__ = [
@@ -74,7 +75,8 @@ def plan_windows(start: str | datetime, end: str | datetime, every: str) -> list
         The range (UTC). An end written as a month, ``YYYY-MM``, includes that month
         (``--start 2022-09 --end 2023-12`` is 16 months).
     every : str
-        ``day``, ``week``, ``month`` (calendar months) or ``Nd`` (N days, e.g. ``10d``).
+        ``day``, ``week``, ``month`` (calendar months) or a duration (e.g. ``10d``,
+        ``12h``; :func:`impactrisk.timegrid.parse_duration_s`).
         The last window is cut at the end of the range.
     """
     t0 = parse_utc(start, what="start")
@@ -84,23 +86,21 @@ def plan_windows(start: str | datetime, end: str | datetime, every: str) -> list
     if not t1 > t0:
         raise InputError(f"end {format_utc(t1)} is not after start {format_utc(t0)}; expected start < end")
     text = str(every).strip().lower()
-    match = re.fullmatch(r"(\d+)\s*d", text)
-    if text in ("day", "week") or match:
-        days = 1 if text == "day" else 7 if text == "week" else int(match.group(1))
-        if days < 1:
-            raise InputError(f"--every {every!r}: expected at least 1 day")
-        step = timedelta(days=days)
-        edges = [t0]
-        while edges[-1] < t1:
-            edges.append(min(edges[-1] + step, t1))
-    elif text == "month":
-        edges = [t0]
+    edges = [t0]
+    if text == "month":
         k = 1
         while edges[-1] < t1:
             edges.append(min(_month_start(t0, k), t1))
             k += 1
     else:
-        raise InputError(f"--every {every!r}: expected day, week, month or Nd (e.g. 10d)")
+        try:
+            step_s = {"day": SECONDS_PER_DAY, "week": 7 * SECONDS_PER_DAY}.get(text) or parse_duration_s(text)
+        except InputError:
+            raise InputError(f"--every {every!r}: expected day, week, month or a duration such as 10d "
+                             "or 12h") from None
+        step = timedelta(seconds=step_s)
+        while edges[-1] < t1:
+            edges.append(min(edges[-1] + step, t1))
     windows = [Window(a, b) for a, b in zip(edges, edges[1:]) if b > a]
     if len(windows) > 100_000:
         raise InputError(f"{len(windows)} windows: expected at most 100000; choose a longer --every")
@@ -270,10 +270,6 @@ def _assess_rows(settings: BatchSettings, start: str, end: str, modules, out_dir
     return [_ok_row(result, key, start, end, notes) for result, (_, key) in zip(results, modules)]
 
 
-def _models_text(result) -> str:
-    return "; ".join(f"{name}: {text}" for name, text in sorted(result.models.get("environment", {}).items()))
-
-
 def _ok_row(result, key: str, start: str, end: str, warnings_seen: list[str]) -> dict:
     surfaces = {s["name"]: s["n"] for s in result.surfaces}
     return {
@@ -283,7 +279,9 @@ def _ok_row(result, key: str, start: str, end: str, warnings_seen: list[str]) ->
         "n": result.n_expected, "pnp": result.pnp, "n_by_group": dict(result.n_by_group),
         "n_by_source": {name: info["n"] for name, info in result.n_by_source.items()},
         "n_by_surface": surfaces, "criterion": result.criterion, "module_hash": result.module_hash,
-        "models_text": _models_text(result), "orbit": result.orbit, "warnings": warnings_seen,
+        "models": {name: {"group": info["group"], "model": info["model"]}
+                   for name, info in sorted(result.n_by_source.items())},
+        "orbit": result.orbit, "warnings": warnings_seen,
         "exposure": result.exposure, "version": result.version,
     }
 
@@ -481,11 +479,11 @@ def _summary(rows, tasks, described, settings: BatchSettings, windows, reused, c
     stalest = [s for s in stalest if s is not None]
     models = {}
     for r in ok_rows:
-        for part in (r.get("models_text") or "").split("; "):
-            name, _, text = part.partition(": ")
-            if text:
-                group = "showers" if len(name) == 3 and name.isupper() else name
-                models.setdefault(group, set()).add(text if group != "showers" else f"{name}: {text}")
+        for name, info in (r.get("models") or {}).items():
+            if info["group"] == "shower":
+                models.setdefault("showers", set()).add(f"{name}: {info['model']}")
+            else:
+                models.setdefault(name, set()).add(info["model"])
     return {
         "command": command, "version": version, "created": format_utc(datetime.now(timezone.utc)),
         "range": {"start": format_utc(windows[0].start), "end": format_utc(windows[-1].end),

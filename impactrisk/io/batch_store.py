@@ -121,19 +121,19 @@ def flat_row(row: dict) -> dict:
         "n_by_source": json.dumps(json_safe(row.get("n_by_source") or {}), sort_keys=True),
         "n_by_surface": json.dumps(json_safe(row.get("n_by_surface") or {}), sort_keys=True),
         "criterion": row.get("criterion", ""), "module_hash": row.get("module_hash", ""),
-        "models": row.get("models_text", ""),
+        "models": "; ".join(f"{name}: {info['model']}" for name, info in sorted((row.get("models") or {}).items())),
         "stalest_element_set_days": staleness.get("max_age_days"),
         "task_key": row.get("task_key", ""),
     }
     return out
 
 
-def _csv_text(rows: Iterable[dict]) -> str:
+def _csv_text(flat_rows: Iterable[dict]) -> str:
+    """results.csv from rows in :func:`flat_row` form."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in rows:
-        flat = flat_row(row)
+    for flat in flat_rows:
         writer.writerow({k: ("" if v is None else (repr(float(v)) if k in _FLOAT_COLUMNS else v))
                          for k, v in flat.items()})
     return buffer.getvalue()
@@ -149,11 +149,11 @@ def read_results_csv(path: str | Path) -> list[dict]:
     return rows
 
 
-def _parquet_bytes(rows: list[dict]) -> bytes:
+def _parquet_bytes(flat: list[dict]) -> bytes:
+    """results.parquet from rows in :func:`flat_row` form."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    flat = [flat_row(r) for r in rows]
     columns = {}
     for key in CSV_COLUMNS:
         values = [f[key] for f in flat]
@@ -174,9 +174,10 @@ def write_outputs(out_dir: str | Path, rows: list[dict], summary: dict) -> dict[
     from impactrisk.report.html import render_report_html
 
     folder = Path(out_dir)
+    flat = [flat_row(row) for row in rows]
     paths = {
-        "csv": write_atomic(folder / "results.csv", _csv_text(rows)),
-        "parquet": write_atomic(folder / "results.parquet", _parquet_bytes(rows)),
+        "csv": write_atomic(folder / "results.csv", _csv_text(flat)),
+        "parquet": write_atomic(folder / "results.parquet", _parquet_bytes(flat)),
         "summary": write_atomic(folder / "summary.json",
                                 json.dumps(json_safe(summary), indent=2, sort_keys=False) + "\n"),
     }
