@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -37,8 +38,7 @@ from impactrisk.errors import (
     PropagationWarning,
     StaleElementsWarning,
 )
-from impactrisk.constants import SECONDS_PER_DAY
-from impactrisk.timegrid import TimeGrid, format_utc, jd_to_datetime
+from impactrisk.timegrid import TimeGrid, datetime_to_jd, format_utc, jd_to_datetime
 
 #: SGP4 error codes and their meaning (from the sgp4 package).
 SGP4_ERRORS: dict[int, str] = dict(_SGP4_ERRORS)
@@ -114,10 +114,15 @@ def check_coverage(orbit: Orbit, grid: TimeGrid, allow_extrapolation: bool = Fal
     With ``allow_extrapolation`` an :class:`ExtrapolationWarning` is issued instead.
     Design orbits have no coverage limits.
     """
+    _check_span(orbit, grid.start, grid.end, allow_extrapolation)
+
+
+def _check_span(orbit: Orbit, start_utc: datetime, end_utc: datetime, allow_extrapolation: bool) -> None:
+    """:func:`check_coverage` for the span ``start_utc .. end_utc``."""
     if orbit.is_design:
         return
     first, last = orbit.coverage_jd
-    start, end = grid.start_jd_utc, grid.end_jd_utc
+    start, end = sum(datetime_to_jd(start_utc)), sum(datetime_to_jd(end_utc))
     if end < first:
         gap, side, ref = first - end, "ends", f"before the first epoch {format_utc(jd_to_datetime(first))}"
     elif start > last:
@@ -125,14 +130,14 @@ def check_coverage(orbit: Orbit, grid: TimeGrid, allow_extrapolation: bool = Fal
     else:
         return
     where = (
-        f"window {format_utc(grid.start)} .. {format_utc(grid.end)} lies entirely outside the "
+        f"window {format_utc(start_utc)} .. {format_utc(end_utc)} lies entirely outside the "
         f"element-set coverage of {orbit.source}: it {side} {gap:.2f} days {ref}"
     )
     if not allow_extrapolation:
         raise CoverageError(
             f"{where}; allow extrapolation explicitly (--extrapolate) or use element sets that cover it"
         )
-    warnings.warn(f"{where}; extrapolating as requested", ExtrapolationWarning, stacklevel=3)
+    warnings.warn(f"{where}; extrapolating as requested", ExtrapolationWarning, stacklevel=4)
 
 
 def _propagate_samples(orbit: Orbit, jd: np.ndarray, fr: np.ndarray, policy: str):
@@ -176,21 +181,15 @@ def iter_ephemeris(
     :class:`PropagationWarning` is issued once if any sample failed.
     """
     _check_policy(select)
-    if chunk_samples < 1:
-        raise InputError(f"chunk size must be at least 1 sample, got {chunk_samples}")
+    chunks = grid.chunks(chunk_samples, sample_ranges)
     if sample_ranges is None:
         check_coverage(orbit, grid, allow_extrapolation)
-        chunks = list(grid.chunks(chunk_samples))
-    else:
-        ranges = [(max(0, int(a)), min(grid.n, int(b))) for a, b in sample_ranges]
-        ranges = [(a, b) for a, b in ranges if b > a]
-        if ranges:
-            first, last = ranges[0][0], ranges[-1][1]
-            start_s = first * grid.step_s
-            end_s = grid.duration_s if last == grid.n else last * grid.step_s
-            span = TimeGrid(grid.start_jd, grid.start_fr + start_s / SECONDS_PER_DAY, end_s - start_s, grid.step_s)
-            check_coverage(orbit, span, allow_extrapolation)
-        chunks = [(i, min(i + chunk_samples, b)) for a, b in ranges for i in range(a, b, chunk_samples)]
+    elif chunks:
+        # The span of the ranges: from the first sample's start to the last one's end.
+        first, last = chunks[0][0], chunks[-1][1]
+        end_s = grid.duration_s if last == grid.n else last * grid.step_s
+        _check_span(orbit, grid.start + timedelta(seconds=first * grid.step_s),
+                    grid.start + timedelta(seconds=end_s), allow_extrapolation)
     return _generate(orbit, grid, chunks, select)
 
 

@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from typing import Sequence
 
 import numpy as np
 
@@ -225,10 +225,11 @@ class TimeGrid:
         whole = np.floor(fr)
         return self.start_jd + whole, fr - whole
 
-    def chunks(self, max_samples: int) -> Iterator[tuple[int, int]]:
-        """Index ranges ``(i0, i1)`` of at most ``max_samples`` samples covering the grid."""
+    def chunks(self, max_samples: int, ranges: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+        """Index ranges ``(i0, i1)`` of at most ``max_samples`` samples covering the grid,
+        or only the index ranges ``ranges`` of it (in order, clipped to the grid)."""
         if max_samples < 1:
             raise InputError(f"chunk size must be at least 1 sample, got {max_samples}")
         n = self.n
-        for i0 in range(0, n, max_samples):
-            yield i0, min(i0 + max_samples, n)
+        spans = [(0, n)] if ranges is None else [(max(0, int(a)), min(n, int(b))) for a, b in ranges]
+        return [(i0, min(i0 + max_samples, b)) for a, b in spans for i0 in range(a, b, max_samples)]
