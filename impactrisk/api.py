@@ -290,8 +290,9 @@ def assess(
     meteoroid_speeds : str or path
         ``ssp30425`` (default), ``ecss-c1`` (ECSS Table C-1 focused bin by bin) or a
         free-space speed table file.
-    flux_table : str or path, optional
-        A tabulated flux (ESA MASTER output or the project's format) whose debris source
+    flux_table : str, path or FluxTable, optional
+        A tabulated flux (ESA MASTER output or the project's format, as a file or as read
+        by :func:`impactrisk.io.flux_tables.read_any_flux_table`) whose debris source
         columns replace the debris model (``debris_model`` becomes ``"table"``).
     attitude : (yaw, pitch, roll) or AttitudeTimeline
         Station attitude from LVLH [deg]: constant (default the +XVV TEA -4, -3, 0) or a
@@ -331,7 +332,8 @@ def assess(
 
         from impactrisk.io.flux_tables import read_any_flux_table
 
-        inputs = _replace(inputs, flux_table=read_any_flux_table(flux_table))
+        table = read_any_flux_table(flux_table) if isinstance(flux_table, (str, Path)) else flux_table
+        inputs = _replace(inputs, flux_table=table)
     result = assess_module(model, the_orbit, inputs, t0, t1, config=config, hole_mm=hole_mm, **kwargs)
     if band:
         from dataclasses import replace as _replace
@@ -481,6 +483,14 @@ def sensitivity(module: str | Path, start=None, end=None, *, parameter: str, val
     import math
     import re
 
+    # Files named by the other arguments are read once, not once per value.
+    if isinstance(kwargs.get("flux_table"), (str, Path)):
+        from impactrisk.io.flux_tables import read_any_flux_table
+
+        kwargs["flux_table"] = read_any_flux_table(kwargs["flux_table"])
+    if kwargs.get("config") is None and "meteoroid_speeds" in kwargs:
+        debris_model = "table" if kwargs.get("flux_table") is not None else kwargs.get("debris_model", "kessler-1991")
+        kwargs["config"] = assessment_config(debris_model, kwargs.get("showers", True), kwargs.pop("meteoroid_speeds"))
     rows = []
     for value in values:
         result = assess(module, start, end, overrides=tuple(overrides) + (f"{parameter}={value}",), **kwargs)

@@ -4,6 +4,7 @@ MS-22 case, and the command's handling of bad input."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -187,3 +188,22 @@ def test_rotating_the_vehicle_180_deg_about_its_nadir_axis_swaps_ram_and_wake(tm
         assert a["minus-y"] == pytest.approx(b["plus-y"], rel=1e-9, abs=1e-18), name
     ram = before.n_by_source["sporadic meteoroids"]["n_by_surface"]
     assert ram["plus-y"] > 2.0 * ram["minus-y"]  # ram sees far more meteoroids than wake (§2.5)
+
+
+def test_sensitivity_reads_a_flux_table_once_and_uses_it(monkeypatch):
+    # The sweep reads the table once (not once per value) and every row is the same
+    # assessment as a direct call with that table.
+    from impactrisk.api import assess, sensitivity
+    from impactrisk.io import flux_tables
+
+    table = Path(__file__).parent / "data" / "master" / "synthetic_master2009_flux.txt"
+    reads = []
+    real = flux_tables.read_any_flux_table
+    monkeypatch.setattr(flux_tables, "read_any_flux_table", lambda path: reads.append(path) or real(path))
+    values = ("0.5mm", "2mm")
+    swept = sensitivity("soyuz-ms-22", *DAY, parameter="radiator.wall", values=values, flux_table=table,
+                        meteoroid_speeds="ssp30425")
+    assert len(reads) == 1
+    for row, value in zip(swept["rows"], values):
+        direct = assess("soyuz-ms-22", *DAY, overrides=(f"radiator.wall={value}",), flux_table=table)
+        assert row["n"] == pytest.approx(direct.n_expected, rel=1e-12)
