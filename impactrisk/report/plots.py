@@ -72,6 +72,18 @@ def flux_size_figure(summary, *, face: str = "random", groups: tuple[str, ...] =
     return fig
 
 
+def _plot_format(path: Path, supported) -> str:
+    """The format named by the extension of ``path``; InputError unless it is one of
+    ``supported``."""
+    from impactrisk.errors import InputError
+
+    fmt = path.suffix[1:].lower()
+    if fmt not in supported:
+        raise InputError(f"plot file {str(path)!r}: expected an extension among "
+                         f"{', '.join('.' + k for k in sorted(supported))}, got {path.suffix or 'none'!r}")
+    return fmt
+
+
 def save_figure(fig, path: str | os.PathLike) -> Path:
     """Write ``fig`` to ``path`` atomically (temporary file in the same folder, then
     rename), in the format named by the file's extension.
@@ -83,14 +95,8 @@ def save_figure(fig, path: str | os.PathLike) -> Path:
     OSError
         The folder cannot be written.
     """
-    from impactrisk.errors import InputError
-
     path = Path(path)
-    fmt = path.suffix[1:].lower()
-    supported = fig.canvas.get_supported_filetypes()
-    if fmt not in supported:
-        raise InputError(f"plot file {str(path)!r}: expected an extension among "
-                         f"{', '.join('.' + k for k in sorted(supported))}, got {path.suffix or 'none'!r}")
+    fmt = _plot_format(path, fig.canvas.get_supported_filetypes())
     from impactrisk.io.atomic import write_atomic
 
     buffer = io.BytesIO()
@@ -396,10 +402,7 @@ def check_plot_path(path: str | os.PathLike) -> Path:
         from matplotlib.figure import Figure
     except ImportError:
         raise InputError("--plot needs matplotlib, which is not installed (pip install matplotlib)") from None
-    supported = FigureCanvasAgg(Figure()).get_supported_filetypes()
-    if path.suffix[1:].lower() not in supported:
-        raise InputError(f"plot file {str(path)!r}: expected an extension among "
-                         f"{', '.join('.' + k for k in sorted(supported))}, got {path.suffix or 'none'!r}")
+    _plot_format(path, FigureCanvasAgg(Figure()).get_supported_filetypes())
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"cannot write plot {str(path)!r}: folder {str(folder)!r} does not exist")
