@@ -24,6 +24,7 @@ import math
 import os
 import re
 import time
+from contextlib import ExitStack, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -388,9 +389,19 @@ def run_batch(modules: Sequence[str], windows: Sequence[Window], settings: Batch
         Run in this process (no workers).
     """
     from impactrisk import __version__
+
+    with ExitStack() as stack:
+        n_workers = max(1, int(workers or os.cpu_count() or 1))
+        # Local workers start now and get ready while the tasks are planned.
+        local = None if inline or scheduler else stack.enter_context(LocalExecutor(n_workers))
+        return _run_batch(modules, windows, settings, Path(out_dir), n_workers, local, scheduler, progress,
+                          command, inline, every, __version__)
+
+
+def _run_batch(modules, windows, settings: BatchSettings, out: Path, n_workers: int, local, scheduler, progress,
+               command: str, inline: bool, every: str, version: str) -> BatchOutcome:
     from impactrisk.io.batch_store import TaskStore, write_outputs
 
-    out = Path(out_dir)
     store = TaskStore(out)
     tasks, described = plan_tasks(modules, windows, settings)
     t_start = time.perf_counter()
@@ -412,7 +423,6 @@ def run_batch(modules: Sequence[str], windows: Sequence[Window], settings: Batch
     if progress:
         progress(len(rows_by_key), total, reused, time.perf_counter() - t_start)
 
-    n_workers = max(1, int(workers or os.cpu_count() or 1))
     warm_up = None
     if pending and not inline:
         # This process only waits while the workers compute: load the report's plotting
@@ -428,8 +438,8 @@ def run_batch(modules: Sequence[str], windows: Sequence[Window], settings: Batch
         elif scheduler:
             executor = DaskExecutor(scheduler, n_workers)
         else:
-            executor = LocalExecutor(min(n_workers, len(units)))
-        with executor:
+            executor = nullcontext(local)
+        with executor as executor:
             futures = {}
             for window, unit in units:
                 future = executor.submit(run_unit, settings, format_utc(window.start), format_utc(window.end),
@@ -454,7 +464,7 @@ def run_batch(modules: Sequence[str], windows: Sequence[Window], settings: Batch
     if warm_up is not None:
         warm_up.join()
     rows = [rows_by_key[t.key] for t in tasks]
-    summary = _summary(rows, tasks, described, settings, windows, reused, command, __version__, every)
+    summary = _summary(rows, tasks, described, settings, windows, reused, command, version, every)
     paths = write_outputs(out, rows, summary)
     return BatchOutcome(rows, summary, paths)
 

@@ -36,8 +36,33 @@ def _pinned(fn, *args):
     return fn(*args)
 
 
+#: Imported once by the fork server, so that each worker starts with them loaded.
+WORKER_MODULES = ("numpy", "sgp4.api", "impactrisk.api", "impactrisk.assessment", "impactrisk.batch",
+                  "impactrisk.events", "impactrisk.io.batch_store", "impactrisk.io.flux_tables")
+
+
+def _ready() -> None:
+    """A first call that makes a worker process start (and import what it works with)."""
+    for name in WORKER_MODULES:
+        __import__(name)
+
+
+def _context():
+    """Processes started by a fork server that has imported :data:`WORKER_MODULES` (one
+    import for all workers; nothing but imports happens before the fork), or spawned
+    where there is no fork server."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_MODULES))
+    return context
+
+
 class LocalExecutor:
-    """Worker processes of this machine (spawned, numeric libraries on one thread)."""
+    """Worker processes of this machine (numeric libraries on one thread). They start
+    when the executor is entered, so that they get ready while the caller plans."""
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -45,15 +70,23 @@ class LocalExecutor:
         self._saved: dict = {}
 
     def __enter__(self):
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # Children inherit the environment at spawn, before they import numpy.
+        # Children (and the fork server) inherit the environment when they start,
+        # before they import numpy.
         self._saved = {k: os.environ.get(k) for k in THREAD_VARIABLES}
         os.environ.update({k: "1" for k in THREAD_VARIABLES})
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_pin_threads)
+        import threading
+
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_pin_threads)
+        # Starting a worker waits for the fork server's imports: do it beside the caller.
+        self._starter = threading.Thread(target=self._start_workers, name="impactrisk-workers", daemon=True)
+        self._starter.start()
         return self
+
+    def _start_workers(self) -> None:
+        for _ in range(self.workers):
+            self._pool.submit(_ready)
 
     def submit(self, fn, *args):
         return self._pool.submit(fn, *args)
@@ -64,6 +97,7 @@ class LocalExecutor:
         return as_completed(futures)
 
     def __exit__(self, *exc):
+        self._starter.join()
         self._pool.shutdown(wait=exc[0] is None, cancel_futures=exc[0] is not None)
         for k, v in self._saved.items():
             if v is None:
