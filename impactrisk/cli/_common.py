@@ -104,3 +104,71 @@ StaleThresholdOption = Annotated[
     float,
     typer.Option("--stale-threshold", help="Age counted as old in the staleness share [days]."),
 ]
+
+
+# Options shared by the assessment commands (risk, report, flux, events, modules) ----
+
+CriterionOption = Annotated[
+    str,
+    typer.Option("--criterion", help="leak (channel wall perforated), spall, perforation (panel), "
+                                     "or hole>=D (e.g. hole>=0.8mm)."),
+]
+OptionalExposureOption = Annotated[
+    bool,
+    typer.Option("--optional/--no-optional", help="Include exposure rows marked optional (assumed), e.g. "
+                                                  "the RTOd's stowed years on Rassvet."),
+]
+ShowersOption = Annotated[bool, typer.Option("--showers/--no-showers", help="Model the annual meteor showers.")]
+MeteoroidSpeedsOption = Annotated[
+    str,
+    typer.Option("--meteoroid-speeds", help="Meteoroid speeds: ssp30425 (near-Earth, default), ecss-c1 (ECSS "
+                                            "Table C-1 free-space speeds focused bin by bin) or a free-space "
+                                            "table file."),
+]
+
+
+def set_option(detail: str = "") -> Any:
+    """The repeatable ``--set PATH=VALUE`` option; ``detail`` is appended to its help."""
+    text = "Override a module parameter, e.g. radiator.wall=1.5mm (repeatable)."
+    return Annotated[
+        Optional[list[str]],
+        typer.Option("--set", metavar="PATH=VALUE", help=f"{text} {detail}" if detail else text),
+    ]
+
+
+def debris_model_option(note: str = "") -> Any:
+    """The debris-model ``--model`` option; ``note`` is added in parentheses to its help."""
+    text = "Debris size model: kessler-1991 or ordem2000-handbook"
+    return Annotated[str, typer.Option("--model", help=f"{text} ({note})." if note else f"{text}.")]
+
+
+def workers_option(what: str = "Worker processes") -> Any:
+    """The ``--workers N`` option (default: the number of cores); ``what`` starts its help."""
+    return Annotated[Optional[int], typer.Option("--workers", help=f"{what} (default: the number of cores).")]
+
+
+SetOption = set_option()
+
+
+def check_workers(workers: Optional[int]) -> None:
+    """Refuse ``--workers`` below 1 (``None`` means the number of cores)."""
+    if workers is not None and workers < 1:
+        fail(f"--workers: expected at least 1, got {workers}")
+
+
+def check_debris_model(model: str) -> None:
+    """Refuse a ``--model`` that is not one of the debris models."""
+    from impactrisk.environment.model import DEBRIS_MODELS
+
+    if model not in DEBRIS_MODELS:
+        fail(f"--model: expected one of {', '.join(DEBRIS_MODELS)}, got {model!r}")
+
+
+def command_line(name: str) -> str:
+    """The command line as typed, to reproduce the run (recorded in reports); just
+    ``impactrisk NAME`` when the process was not started as ``impactrisk NAME ...``."""
+    import shlex
+
+    if len(sys.argv) > 1 and sys.argv[1] == name:
+        return "impactrisk " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    return f"impactrisk {name}"

@@ -3,14 +3,15 @@ radiator and the Geminids, and whether three leaks in under a year could be chan
 
 from __future__ import annotations
 
-import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from impactrisk.cli._common import echo_json, fail, handle_errors
+from impactrisk.cli._common import check_workers, command_line, echo_json, fail, handle_errors, workers_option
+
+_WorkersOption = workers_option("Processes for the fleet assessments")
 
 
 @handle_errors
@@ -24,8 +25,7 @@ def events(
         "--stowed/--no-stowed", help="Count the RTOd's stowed years on Rassvet (default: not; see the text).")] = False,
     step: Annotated[str, typer.Option("--step", help="Time step of the reconstructions.")] = "60s",
     fleet_step: Annotated[str, typer.Option("--fleet-step", help="Time step of the fleet history.")] = "600s",
-    workers: Annotated[Optional[int], typer.Option(
-        "--workers", help="Processes for the fleet assessments (default: the number of cores).")] = None,
+    workers: _WorkersOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress lines on stderr.")] = False,
 ) -> None:
     """Reconstruct each leak, show what the Geminids could reach, and run the scan
@@ -38,12 +38,10 @@ def events(
 
     from impactrisk.events import analyse
 
-    if workers is not None and workers < 1:
-        fail(f"--workers: expected at least 1, got {workers}")
+    check_workers(workers)
     if html is not None and not html.parent.is_dir():
         fail(f"--html {html}: folder {html.parent} does not exist")
-    command = "impactrisk " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if len(sys.argv) > 1 else \
-        "impactrisk events"
+    command = command_line("events")
 
     def progress(stage: str) -> None:
         if not quiet:

@@ -13,6 +13,7 @@ import typer
 from impactrisk.cli._common import (
     EndOption,
     ExtrapolateOption,
+    MeteoroidSpeedsOption,
     NoradOption,
     OrbitOption,
     SelectOption,
@@ -21,10 +22,15 @@ from impactrisk.cli._common import (
     StartOption,
     StepOption,
     TleOption,
+    check_debris_model,
+    debris_model_option,
     echo_json,
     fail,
     handle_errors,
 )
+
+_DebrisModelOption = debris_model_option("both predate the Fengyun-1C, Iridium-Cosmos and Cosmos 1408 "
+                                         "fragmentations")
 
 #: Length units of --sizes [cm per unit].
 _UNITS_CM = {"µm": 1e-4, "μm": 1e-4, "um": 1e-4, "mm": 0.1, "cm": 1.0, "m": 100.0}
@@ -55,10 +61,7 @@ def flux(
     population: Annotated[str, typer.Option(
         "--population", help="meteoroid (sporadic), showers, debris or all.",
     )] = "all",
-    model: Annotated[str, typer.Option(
-        "--model", help="Debris model: kessler-1991 or ordem2000-handbook (both predate the "
-                        "Fengyun-1C, Iridium-Cosmos and Cosmos 1408 fragmentations).",
-    )] = "kessler-1991",
+    model: _DebrisModelOption = "kessler-1991",
     no_showers: Annotated[bool, typer.Option(
         "--no-showers", help="No separate showers: the meteoroid field is Grun's total.",
     )] = False,
@@ -66,10 +69,7 @@ def flux(
         "--f107", help="Solar activity for the kessler-1991 model [sfu]; default: the "
                        "observed 13-month mean of the previous year.",
     )] = None,
-    meteoroid_speeds: Annotated[str, typer.Option(
-        "--meteoroid-speeds", help="Meteoroid speeds: ssp30425 (near-Earth, default), ecss-c1 (ECSS Table C-1 "
-                                   "free-space speeds focused bin by bin) or a free-space table file.",
-    )] = "ssp30425",
+    meteoroid_speeds: MeteoroidSpeedsOption = "ssp30425",
     meteoroid_density: Annotated[str, typer.Option(
         "--meteoroid-density", help="tm4527 (2/1/0.5 g/cm3 by mass) or one density [g/cm3].",
     )] = "tm4527",
@@ -101,15 +101,14 @@ def flux(
     if date is not None and (start is not None or end is not None):
         fail("--date gives a one-day window; use it without --start and --end")
     from impactrisk.api import flux as flux_api
-    from impactrisk.environment.model import DEBRIS_MODELS, EnvironmentConfig
+    from impactrisk.environment.model import EnvironmentConfig
     from impactrisk.report import FACE_CHOICES, POPULATIONS
 
     if population not in POPULATIONS:
         fail(f"--population: expected one of {', '.join(POPULATIONS)}, got {population!r}")
     if face not in FACE_CHOICES:
         fail(f"--face: expected one of {', '.join(FACE_CHOICES)}, got {face!r}")
-    if model not in DEBRIS_MODELS:
-        fail(f"--model: expected one of {', '.join(DEBRIS_MODELS)}, got {model!r}")
+    check_debris_model(model)
     if population == "showers" and no_showers:
         fail("--population showers needs the showers (drop --no-showers)")
     sizes_cm = _parse_sizes(sizes)
@@ -228,9 +227,11 @@ def _other_debris(flux_api, orbit_spec, start, end, config, common):
 
 
 def _write_plot(path: Path, summary, face, groups, other) -> None:
+    import importlib
+
     try:
         from impactrisk.report.plots import flux_size_figure, save_figure
-        import matplotlib  # noqa: F401
+        importlib.import_module("matplotlib")  # only to fail early when it is missing
     except ImportError:
         fail("--plot needs matplotlib, which is not installed (pip install matplotlib)")
     fig = flux_size_figure(summary, face=face, groups=groups, other_debris=other)

@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from impactrisk.cli._common import echo_json, handle_errors
+from impactrisk.cli._common import OptionalExposureOption, echo_json, handle_errors, set_option
 
 app = typer.Typer(
     help="The module catalogue: surfaces, ballistic-limit parameters, exposure and assumptions.",
     no_args_is_help=True,
 )
 
-SetOption = Annotated[
-    Optional[list[str]],
-    typer.Option("--set", metavar="PATH=VALUE",
-                 help="Override a parameter, e.g. radiator.wall=1.5mm, "
-                      "radiator.channel_fraction=0.3, radiator.facesheet=0, clocking=90deg "
-                      "(repeatable)."),
-]
-OptionalStaysOption = Annotated[
-    bool,
-    typer.Option("--optional/--no-optional",
-                 help="Include exposure marked optional (e.g. the RTOd's stowed years "
-                      "on Rassvet)."),
-]
+SetOption = set_option("More: radiator.channel_fraction=0.3, radiator.facesheet=0, clocking=90deg.")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 _WIDTH = 100
@@ -55,7 +43,7 @@ def show(
     name: Annotated[str, typer.Argument(
         help="Module name (see `modules list`) or a module .toml file.")],
     set_: SetOption = None,
-    optional: OptionalStaysOption = True,
+    optional: OptionalExposureOption = True,
     as_json: JsonOption = False,
 ) -> None:
     """All parameters with units and provenance, the exposure rows and the event."""

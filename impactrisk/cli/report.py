@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -11,15 +10,27 @@ from typing import Annotated, Optional
 import typer
 
 from impactrisk.cli._common import (
+    CriterionOption,
     ExtrapolateOption,
     NoradOption,
+    OptionalExposureOption,
     OrbitOption,
     SelectOption,
+    ShowersOption,
     StepOption,
     TleOption,
+    check_workers,
+    command_line,
+    debris_model_option,
     fail,
     handle_errors,
+    set_option,
+    workers_option,
 )
+
+_SetOption = set_option("Applies to every module that has the parameter.")
+_DebrisModelOption = debris_model_option()
+_WorkersOption = workers_option("Worker processes")
 
 #: Exit code when the report was written but some tasks failed.
 EXIT_SOME_FAILED = 3
@@ -82,24 +93,19 @@ def report(
     start: Annotated[Optional[str], typer.Option("--start", help="Range start, UTC (YYYY-MM[-DD]).")] = None,
     end: Annotated[Optional[str], typer.Option(
         "--end", help="Range end, UTC; YYYY-MM includes that month.")] = None,
-    every: Annotated[str, typer.Option("--every", help="Window length: day, week, month or Nd.")] = "month",
-    criterion: Annotated[str, typer.Option(
-        "--criterion", help="leak, spall, perforation, or hole>=D (e.g. hole>=0.8mm).")] = "leak",
-    overrides: Annotated[Optional[list[str]], typer.Option(
-        "--set", help="Override a module parameter for every module that has it (repeatable).")] = None,
-    optional: Annotated[bool, typer.Option(
-        "--optional/--no-optional", help="Include exposure rows marked optional (assumed).")] = True,
-    debris_model: Annotated[str, typer.Option(
-        "--model", help="Debris size model: kessler-1991 or ordem2000-handbook.")] = "kessler-1991",
-    showers: Annotated[bool, typer.Option("--showers/--no-showers", help="Model the annual meteor showers.")] = True,
+    every: Annotated[str, typer.Option("--every", help="Window length: day, week, month or a duration (e.g. 10d, 12h).")] = "month",
+    criterion: CriterionOption = "leak",
+    overrides: _SetOption = None,
+    optional: OptionalExposureOption = True,
+    debris_model: _DebrisModelOption = "kessler-1991",
+    showers: ShowersOption = True,
     step: StepOption = "60s",
     tle: TleOption = None,
     orbit_spec: OrbitOption = None,
     norad: NoradOption = None,
     select: SelectOption = "nearest",
     extrapolate: ExtrapolateOption = False,
-    workers: Annotated[Optional[int], typer.Option(
-        "--workers", help="Worker processes (default: the number of cores).")] = None,
+    workers: _WorkersOption = None,
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", help="Dask scheduler tcp://HOST:PORT, or 'local' for a LocalCluster "
                             "(pip install 'impactrisk[distributed]').")] = None,
@@ -119,8 +125,7 @@ def report(
         fail("give either --modules NAME,NAME,... or --all")
     if start is None or end is None:
         fail("give the range with --start and --end (e.g. --start 2022-09 --end 2023-12)")
-    if workers is not None and workers < 1:
-        fail(f"--workers: expected at least 1, got {workers}")
+    check_workers(workers)
     if all_modules:
         from impactrisk.io.modules import list_modules
 
@@ -134,8 +139,7 @@ def report(
                              tle=None if tle is None else str(tle), orbit=orbit_spec, catalog_id=norad,
                              select=select, allow_extrapolation=extrapolate)
     windows = plan_windows(start, end, every)
-    command = "impactrisk report " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
-        if len(sys.argv) > 1 and sys.argv[1] == "report" else "impactrisk report"
+    command = command_line("report")
     with _Progress(quiet) as progress:
         outcome = run_batch(names, windows, settings, out, workers=workers, scheduler=scheduler,
                             progress=progress, command=command, every=every)

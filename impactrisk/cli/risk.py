@@ -9,19 +9,27 @@ from typing import Annotated, Optional
 import typer
 
 from impactrisk.cli._common import (
+    CriterionOption,
     EndOption,
     ExtrapolateOption,
+    MeteoroidSpeedsOption,
     NoradOption,
+    OptionalExposureOption,
     OrbitOption,
     SelectOption,
+    SetOption,
+    ShowersOption,
     StaleLimitOption,
     StartOption,
     StepOption,
     TleOption,
+    debris_model_option,
     echo_json,
     fail,
     handle_errors,
 )
+
+_DebrisModelOption = debris_model_option("table with --flux-table")
 
 
 @handle_errors
@@ -33,27 +41,16 @@ def risk(
     tle: TleOption = None,
     orbit_spec: OrbitOption = None,
     norad: NoradOption = None,
-    criterion: Annotated[str, typer.Option(
-        "--criterion", help="leak (channel wall perforated), spall, perforation (panel), or hole>=D (e.g. hole>=0.8mm).",
-    )] = "leak",
-    overrides: Annotated[Optional[list[str]], typer.Option(
-        "--set", help="Override a module parameter, e.g. radiator.wall=1.5mm (repeatable).",
-    )] = None,
-    optional: Annotated[bool, typer.Option(
-        "--optional/--no-optional", help="Include exposure rows marked optional (assumed).",
-    )] = True,
-    debris_model: Annotated[str, typer.Option(
-        "--model", help="Debris size model: kessler-1991 or ordem2000-handbook (table with --flux-table).",
-    )] = "kessler-1991",
+    criterion: CriterionOption = "leak",
+    overrides: SetOption = None,
+    optional: OptionalExposureOption = True,
+    debris_model: _DebrisModelOption = "kessler-1991",
     flux_table: Annotated[Optional[Path], typer.Option(
         "--flux-table", help="A tabulated flux (ESA MASTER output or the project's format) whose debris columns "
                              "replace the debris model.",
     )] = None,
-    showers: Annotated[bool, typer.Option("--showers/--no-showers", help="Model the annual meteor showers.")] = True,
-    meteoroid_speeds: Annotated[str, typer.Option(
-        "--meteoroid-speeds", help="Meteoroid speeds: ssp30425 (near-Earth, default), ecss-c1 (ECSS Table C-1 "
-                                   "free-space speeds focused bin by bin) or a free-space table file.",
-    )] = "ssp30425",
+    showers: ShowersOption = True,
+    meteoroid_speeds: MeteoroidSpeedsOption = "ssp30425",
     attitude: Annotated[str, typer.Option(
         "--attitude", help="Station yaw,pitch,roll from LVLH [deg] (+XVV TEA default), or a TOML file of "
                            "[[segment]] rows (start, end, yaw_deg, pitch_deg, roll_deg, source) and an optional [default].",
