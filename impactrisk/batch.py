@@ -461,6 +461,8 @@ def _run_batch(modules, windows, settings: BatchSettings, out: Path, n_workers: 
                 if progress:
                     progress(len(rows_by_key), total, reused, time.perf_counter() - t_start)
 
+    if local is not None:
+        local.release()
     if warm_up is not None:
         warm_up.join()
     rows = [rows_by_key[t.key] for t in tasks]

@@ -96,6 +96,12 @@ class LocalExecutor:
 
         return as_completed(futures)
 
+    def release(self) -> None:
+        """Let the workers go now (they wind down while the caller goes on); call when no
+        more work will be submitted."""
+        self._starter.join()
+        self._pool.shutdown(wait=False)
+
     def __exit__(self, *exc):
         self._starter.join()
         self._pool.shutdown(wait=exc[0] is None, cancel_futures=exc[0] is not None)
