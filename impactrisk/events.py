@@ -34,6 +34,7 @@ from impactrisk.timegrid import format_utc, parse_utc
 __all__ = [
     "EVENT_MODULES",
     "analyse",
+    "classify",
     "FleetMember",
     "coincidence",
     "fleet_history",
@@ -535,16 +536,65 @@ def _history_window(start, end, fleet) -> tuple[datetime, datetime]:
 #: at least PLAUSIBLE makes it unsurprising. Conventional thresholds, stated in the text.
 VERY_UNLIKELY = 1e-3
 PLAUSIBLE = 0.05
+#: The verdicts of :func:`classify`.
+FINE, TOO_FEW, TOO_MANY = "fine", "too_few", "too_many"
+#: The probabilities of a sweep row that :func:`classify` reads.
+_TESTS = ("p_scan", "p_count_at_most_observed", "p_none_before_first_leak")
+
+
+def classify(row: dict) -> frozenset[str] | None:
+    """How one sweep row of :func:`coincidence` reads the record, by PLAUSIBLE and
+    VERY_UNLIKELY.
+
+    Under a combination of inputs the record can fail in two ways: too few penetrations
+    expected (the cluster within one window is then a rare coincidence) or too many
+    (then the quiet years before the first leak, and so few leaks in all, are rare).
+
+    Parameters
+    ----------
+    row : dict
+        A row of ``coincidence(...)["rows"]``; ``p_scan`` (P(>= k within some window)),
+        ``p_count_at_most_observed`` and ``p_none_before_first_leak`` are read. Values
+        may be None or NaN (a row read back from JSON).
+
+    Returns
+    -------
+    frozenset of str or None
+        ``{FINE}`` when all three probabilities are at least PLAUSIBLE (unsurprising as
+        chance); else any of ``TOO_FEW`` (``p_scan`` below VERY_UNLIKELY) and
+        ``TOO_MANY`` (either of the other two below VERY_UNLIKELY), the empty set when
+        the row is in between. None when one of the three is missing or not a number.
+
+    Examples
+    --------
+    >>> sorted(classify({"p_scan": 1e-4, "p_count_at_most_observed": 0.9,
+    ...                  "p_none_before_first_leak": 0.5}))
+    ['too_few']
+    >>> classify({"p_scan": 0.2, "p_count_at_most_observed": 0.9, "p_none_before_first_leak": None})
+    """
+    scan, most, none = (_probability(row.get(key)) for key in _TESTS)
+    if any(math.isnan(p) for p in (scan, most, none)):
+        return None
+    if min(scan, most, none) >= PLAUSIBLE:
+        return frozenset({FINE})
+    verdicts = set()
+    if scan < VERY_UNLIKELY:
+        verdicts.add(TOO_FEW)
+    if min(most, none) < VERY_UNLIKELY:
+        verdicts.add(TOO_MANY)
+    return frozenset(verdicts)
+
+
+def _probability(value) -> float:
+    """``value`` as a float; NaN when it is None or not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _paragraph(rows: list[dict], observed: int, window_days: float) -> str:
-    """The plain-words reading of the sweep.
-
-    Under each combination the record can fail in two ways: too few penetrations
-    expected (three, and three within a year, are then a rare coincidence) or too many
-    (then the absence of leaks before the first one, and only three in all, are what is
-    rare). The record is unsurprising where neither probability is small.
-    """
+    """The plain-words reading of the sweep: its rows grouped by :func:`classify`."""
     if not rows:
         return "No sweep point was computed."
     months = window_days / 30.4375
@@ -556,11 +606,9 @@ def _paragraph(rows: list[dict], observed: int, window_days: float) -> str:
         return ", ".join(f"{100 * f:.0f} %" for f in sorted({r["channel_fraction"] for r in subset}))
 
     n = np.array([r["n_expected"] for r in rows])
-    fine = [r for r in rows if r["p_scan"] >= PLAUSIBLE and r["p_count_at_most_observed"] >= PLAUSIBLE
-            and r["p_none_before_first_leak"] >= PLAUSIBLE]
-    too_few = [r for r in rows if r["p_scan"] < VERY_UNLIKELY]
-    too_many = [r for r in rows if r["p_count_at_most_observed"] < VERY_UNLIKELY
-                or r["p_none_before_first_leak"] < VERY_UNLIKELY]
+    verdicts = [classify(r) or frozenset() for r in rows]
+    fine, too_few, too_many = ([r for r, v in zip(rows, verdicts) if verdict in v]
+                               for verdict in (FINE, TOO_FEW, TOO_MANY))
     parts = [
         f"Across the {len(rows)} combinations of unpublished inputs swept here, MMOD would have caused "
         f"between {n.min():.2g} and {n.max():.2g} radiator leaks over the fleet's history; {observed} were "

@@ -190,6 +190,23 @@ def test_the_paragraph_reads_the_table(small_sweep):
     assert f"{min(n):.2g}" in text and f"{max(n):.2g}" in text
 
 
+@pytest.mark.parametrize(("p_scan", "p_most", "p_none", "verdicts"), [
+    (0.2, 0.9, 0.5, {events.FINE}),
+    (events.PLAUSIBLE, events.PLAUSIBLE, events.PLAUSIBLE, {events.FINE}),  # at the threshold
+    (1e-4, 0.9, 0.5, {events.TOO_FEW}),
+    (0.2, 1e-4, 0.5, {events.TOO_MANY}),
+    (0.2, 0.9, 1e-4, {events.TOO_MANY}),
+    (1e-4, 1e-4, 0.5, {events.TOO_FEW, events.TOO_MANY}),
+    (0.01, 0.9, 0.5, set()),  # in between
+    (0.2, None, 0.5, None),
+    (math.nan, 0.9, 0.5, None),
+])
+def test_classify_reads_one_sweep_row(p_scan, p_most, p_none, verdicts):
+    row = {"p_scan": p_scan, "p_count_at_most_observed": p_most, "p_none_before_first_leak": p_none}
+    got = events.classify(row)
+    assert (got is None) if verdicts is None else (got == frozenset(verdicts))
+
+
 def test_cli_events_json_and_text():
     from impactrisk.cli import app
     from impactrisk.cli.events import format_analysis

@@ -6,12 +6,13 @@ question: were three coolant leaks on Russian ISS hardware in under a year (Soyu
 on 15 Dec 2022, Progress MS-21 on 11 Feb 2023, the Nauka RTOd on 9 Oct 2023) chance
 micrometeoroid/debris penetrations, or something systematic?
 
-The document has the look and the machinery of the batch report
-(:mod:`impactrisk.report.html`, whose helpers it imports): CSS inline, plots as
-embedded base64 PNG images drawn on matplotlib's Agg canvas (matplotlib imported
-lazily, no pyplot), no external asset of any kind, and the same small inline script
-that records on ``<body>`` how many images the browser decoded (``data-images-ok``,
-``data-images-total``). The renderer does no I/O.
+The document is built by the page, table and plot helpers of the batch report
+(:mod:`impactrisk.report.html`): CSS inline, plots as embedded base64 PNG images drawn
+on matplotlib's Agg canvas (matplotlib imported lazily, no pyplot), no external asset
+of any kind, and the same small inline script that records on ``<body>`` how many
+images the browser decoded (``data-images-ok``, ``data-images-total``). Each sweep row
+is read by :func:`impactrisk.events.classify`, as in the analysis's own paragraph. The
+renderer does no I/O.
 
 Sections, each with an ``id``: ``answer``, ``timeline``, ``events``, ``geminids``,
 ``sweep`` and ``reproduce``. Plots (``<img data-plot=...>`` in a ``<figure>`` with a
@@ -23,29 +24,36 @@ Missing values (None, NaN, anything that is not a number) are shown as '—'.
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from impactrisk.events import FINE, PLAUSIBLE, TOO_FEW, TOO_MANY, VERY_UNLIKELY, classify
 from impactrisk.report import GROUP_COLOURS, GROUP_ORDER
 from impactrisk.report.html import (
-    _CSS,
     _GROUP_LABELS,
-    _IMAGE_CHECK_JS,
     MISSING,
+    _assumptions_table,
     _date_axis,
     _dict,
     _e,
     _facts,
     _figure,
     _figure_html,
+    _group_bars,
     _list,
     _mpl,
+    _nansum,
     _no_data,
+    _notes_list,
     _num,
+    _page,
     _parse_time,
     _png_data_uri,
     _reproduce_section,
     _sci,
+    _share,
     _table,
+    _text,
     format_number,
 )
 
@@ -55,14 +63,7 @@ __all__ = ["PLOT_NAMES", "SECTION_IDS", "render_events_html"]
 SECTION_IDS = ("answer", "timeline", "events", "geminids", "sweep", "reproduce")
 #: The ``data-plot`` name of each plot, in document order.
 PLOT_NAMES = ("timeline", "events", "geminids", "sweep")
-_SECTION_TITLES = {"answer": "Answer", "timeline": "Timeline", "events": "Events",
-                   "geminids": "Geminids", "sweep": "Sweep", "reproduce": "Reproduce"}
 
-#: Same thresholds as the paragraph of :func:`impactrisk.events.coincidence`: a
-#: probability of at least PLAUSIBLE makes a test unsurprising, one below VERY_UNLIKELY
-#: makes the record very unlikely under that combination of inputs.
-PLAUSIBLE = 0.05
-VERY_UNLIKELY = 1e-3
 #: The debris variant of the compact table and of the sweep plot.
 MAIN_DEBRIS = "kessler-1991"
 #: Probabilities below this are drawn on the floor of a log axis (marked as below it).
@@ -130,19 +131,6 @@ def _p_class(value) -> str:
     return "num"
 
 
-def _text(value) -> str:
-    """Any JSON value as text ('—' for None, lists joined)."""
-    if value is None or value == "":
-        return MISSING
-    if isinstance(value, float):
-        return format_number(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_text(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
-    return str(value)
-
-
 def _yes_no(value) -> str:
     if value is None:
         return MISSING
@@ -158,13 +146,12 @@ def _range(values, unit: str = "", fmt=None) -> str:
     return f"{fmt(min(values))}{unit} to {fmt(max(values))}{unit}"
 
 
-def _members(analysis: dict) -> list[dict]:
-    history = _dict(_dict(analysis.get("coincidence")).get("history"))
+def _members(history: dict) -> list[dict]:
     return [m for m in _list(history.get("members")) if isinstance(m, dict)]
 
 
-def _rows(analysis: dict) -> list[dict]:
-    return [r for r in _list(_dict(analysis.get("coincidence")).get("rows")) if isinstance(r, dict)]
+def _rows(coincidence: dict) -> list[dict]:
+    return [r for r in _list(coincidence.get("rows")) if isinstance(r, dict)]
 
 
 def _events(analysis: dict) -> list[dict]:
@@ -188,59 +175,65 @@ def _main_rows(rows: list[dict]) -> tuple[list[dict], str]:
 
 
 def _reading(row: dict, k: int) -> tuple[str, str]:
-    """(reading of one sweep row in words, css class), by the paragraph's thresholds."""
-    scan = _num(row.get("p_scan"))
-    most = _num(row.get("p_count_at_most_observed"))
-    none = _num(row.get("p_none_before_first_leak"))
-    if any(math.isnan(v) for v in (scan, most, none)):
+    """(reading of one sweep row in words, css class), by :func:`impactrisk.events.classify`."""
+    verdicts = classify(row)
+    if verdicts is None:
         return MISSING, ""
+    if FINE in verdicts:
+        return "unsurprising as chance", "p-ok"
     words = []
-    if scan < VERY_UNLIKELY:
+    if TOO_FEW in verdicts:
         words.append(f"{k} within 12 months very unlikely: too few expected")
-    if min(most, none) < VERY_UNLIKELY:
+    if TOO_MANY in verdicts:
         words.append("quiet years very unlikely: too many expected")
     if words:
         return "; ".join(words), "p-low"
-    if min(scan, most, none) >= PLAUSIBLE:
-        return "unsurprising as chance", "p-ok"
     return "in between", ""
 
 
-def _observed(analysis: dict) -> tuple[list[tuple[str, object]], dict]:
-    """(vehicle, time) of the observed leaks, by time, and the ``observed`` dict."""
-    observed = _dict(_dict(analysis.get("coincidence")).get("observed"))
+class _Record(NamedTuple):
+    """The observed record, read once from the analysis."""
+
+    #: (vehicle, time or None if unreadable, time as given) of each leak, by time.
+    leaks: list[tuple[str, datetime | None, object]]
+    #: Leaks recorded in the history.
+    count: int
+    #: Leaks counted inside one scan window.
+    k: int
+    #: Length of the scan window [days].
+    window_days: float
+    #: First to last leak [days]; NaN when not given.
+    span_days: float
+
+
+def _record(coincidence: dict, events: list[dict]) -> _Record:
+    """The observed leaks (else the reconstructed events) and the numbers of the test."""
+    observed = _dict(coincidence.get("observed"))
     leaks = [(str(l.get("vehicle") or MISSING), _parse_time(l.get("time")), l.get("time"))
              for l in _list(observed.get("leaks")) if isinstance(l, dict)]
     if not leaks:  # fall back on the reconstructed events
         leaks = [(_event_name(r), _parse_time(_dict(r.get("event")).get("time")),
-                  _dict(r.get("event")).get("time")) for r in _events(analysis)
+                  _dict(r.get("event")).get("time")) for r in events
                  if _dict(r.get("event")).get("time")]
     leaks.sort(key=lambda item: (item[1] is None, item[1] or 0))
-    return leaks, observed
-
-
-def _k(observed: dict, leaks) -> int:
-    k = _num(observed.get("k"))
-    return int(k) if not math.isnan(k) and k >= 1 else max(len(leaks), 1)
-
-
-def _window_days(observed: dict) -> float:
-    w = _num(observed.get("window_days"))
-    return w if not math.isnan(w) and w > 0 else 365.25
+    count, k, window = (_num(observed.get(key)) for key in ("count", "k", "window_days"))
+    return _Record(leaks=leaks,
+                   count=int(count) if not math.isnan(count) else len(leaks),
+                   k=int(k) if not math.isnan(k) and k >= 1 else max(len(leaks), 1),
+                   window_days=window if not math.isnan(window) and window > 0 else 365.25,
+                   span_days=_num(observed.get("span_days")))
 
 
 # ------------------------------------------------------------------ plots
 
 
-def _timeline_plot(analysis: dict) -> str:
+def _timeline_plot(events: list[dict], members: list[dict], history: dict, record: _Record) -> str:
     from matplotlib import dates as mdates
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    events = _events(analysis)
-    members = _members(analysis)
-    leaks, observed = _observed(analysis)
-    at = _dict(_dict(_dict(analysis.get("coincidence")).get("history")).get("members_at"))
+    leaks = record.leaks
+    at = _dict(history.get("members_at"))
     fig = _figure(10.0, 7.6)
     top, bottom = fig.subplots(2, 1, height_ratios=[1.0, 1.35])
 
@@ -261,7 +254,7 @@ def _timeline_plot(analysis: dict) -> str:
                      linestyle="--" if optional else "-")
             spans += [start, end]
     times = [t for _, t, _ in leaks if t is not None]
-    window = _window_days(observed)
+    window = record.window_days
     if times:
         first, last = times[0], times[-1]
         span = (last - first).total_seconds() / 86400.0
@@ -401,36 +394,18 @@ def _speed_panel(ax, rec: dict) -> None:
     ax.grid(True, axis="y", alpha=0.3)
 
 
-def _events_plot(analysis: dict) -> str:
-    events = _events(analysis)
+def _events_plot(events: list[dict]) -> str:
     fig = _figure(10.0, 2.2 + 2.1 * max(len(events), 1))
     if not events:
         _no_data(fig.add_subplot(), "no reconstructed event")
         return _png_data_uri(fig)
     axes = fig.subplots(1 + len(events), 1, height_ratios=[0.9 + 0.25 * len(events)] + [1.0] * len(events))
     ax = axes[0]
-    y = list(range(len(events)))
-    left = [0.0] * len(events)
-    for g in GROUP_ORDER:
-        widths = []
-        for rec in events:
-            v = _num(_dict(rec.get("n_by_group")).get(g))
-            widths.append(0.0 if math.isnan(v) else v)
-        ax.barh(y, widths, left=left, color=GROUP_COLOURS[g], label=_GROUP_LABELS[g], height=0.6)
-        left = [a + b for a, b in zip(left, widths)]
-    top = max(left) if max(left) > 0 else 1.0
-    for yi, rec, end in zip(y, events, left):
-        n = _num(rec.get("n"))
-        ax.text(end + 0.01 * top, yi, _mpl("N = " + format_number(n, 3) if not math.isnan(n) else "no value"),
-                va="center", fontsize=8)
-    ax.set_xlim(0.0, top * 1.18)
-    ax.set_yticks(y, [_mpl(_event_name(r)) for r in events])
-    ax.invert_yaxis()
-    _sci(ax, "x")
+    n = [_num(rec.get("n")) for rec in events]
+    _group_bars(ax, [_event_name(r) for r in events], [_dict(r.get("n_by_group")) for r in events],
+                ["N = " + format_number(v, 3) if not math.isnan(v) else "no value" for v in n])
     ax.set_xlabel("Expected leak-causing penetrations N, start of exposure to the leak", fontsize=8)
     ax.set_title("Expected penetrations by source group", fontsize=9, loc="left")
-    ax.grid(True, axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     for i, rec in enumerate(events):
         if i:
             axes[1 + i].sharex(axes[1])
@@ -450,20 +425,36 @@ def _events_plot(analysis: dict) -> str:
     return _png_data_uri(fig)
 
 
-def _facet_series(gem: dict) -> tuple[list[float], dict[str, list[float]]]:
+class _Facets(NamedTuple):
+    """The per-facet Geminid values, read once from the analysis."""
+
+    #: Azimuth of each facet's outward normal [deg] (NaN where unreadable).
+    azimuth_deg: list[float]
+    #: "before" / "after" -> expected penetrations per facet (only complete series).
+    series: dict[str, list[float]]
+    #: Indices of the facets (of a readable azimuth) that no Geminid reaches.
+    unreached: list[int]
+    #: "24 h", or "the hours" when not given.
+    hours_text: str
+
+
+def _facets(gem: dict) -> _Facets:
     az = [_num(a) for a in _list(gem.get("azimuth_deg"))]
-    out = {}
+    series = {}
     for label in ("before", "after"):
         values = [_num(v) for v in _list(_dict(gem.get(label)).get("n_by_facet"))]
         if len(values) == len(az):
-            out[label] = values
-    return az, out
+            series[label] = values
+    unreached = [i for i, a in enumerate(az) if series and not math.isnan(a) and all(
+        values[i] == 0.0 or math.isnan(values[i]) for values in series.values())]
+    hours = _num(gem.get("hours"))
+    return _Facets(az, series, unreached, f"{hours:g} h" if not math.isnan(hours) else "the hours")
 
 
-def _geminids_plot(gem: dict) -> str:
+def _geminids_plot(facets: _Facets) -> str:
     from matplotlib.patches import Patch
 
-    az, series = _facet_series(gem)
+    az, series, hours_text = facets.azimuth_deg, facets.series, facets.hours_text
     fig = _figure(10.0, 4.4)
     ax = fig.add_subplot()
     ok = [i for i, a in enumerate(az) if not math.isnan(a)]
@@ -473,11 +464,8 @@ def _geminids_plot(gem: dict) -> str:
     spacing = 360.0 / len(az)
     width = 0.42 * spacing
     colours = {"before": "#2b6cb0", "after": "#dd8a1f"}
-    hours = _num(gem.get("hours"))
-    hours_text = f"{hours:g} h" if not math.isnan(hours) else "the hours"
     handles = []
-    zero_facets = [i for i in ok if all(series[lab][i] == 0.0 or math.isnan(series[lab][i])
-                                        for lab in series)]
+    zero_facets = facets.unreached
     for i in zero_facets:
         ax.axvspan(az[i] - spacing / 2, az[i] + spacing / 2, color="0.85", zorder=0, linewidth=0)
     if zero_facets:
@@ -620,13 +608,8 @@ def _sweep_plot(rows: list[dict], variant: str, k: int, observed_count: float) -
 # ------------------------------------------------------------------ sections
 
 
-def _answer_section(analysis: dict) -> str:
-    coincidence = _dict(analysis.get("coincidence"))
-    leaks, observed = _observed(analysis)
-    k = _k(observed, leaks)
-    rows = _rows(analysis)
-    main, variant = _main_rows(rows)
-    paragraph = coincidence.get("paragraph")
+def _answer_section(paragraph, record: _Record, main: list[dict], variant: str) -> str:
+    leaks, k = record.leaks, record.k
     parts = ["<section id=\"answer\"><h2>Three leaks in under a year: chance, or something "
              "systematic?</h2>"]
     if paragraph:
@@ -643,11 +626,9 @@ def _answer_section(analysis: dict) -> str:
         parts.append(_table(["Vehicle", "Leak seen", "Days after the first leak"], leak_rows))
     else:
         parts.append("<p class=\"muted\">No observed leak recorded.</p>")
-    count = observed.get("count")
-    span = _num(observed.get("span_days"))
-    window = _window_days(observed)
+    span, window = record.span_days, record.window_days
     parts.append(_facts([
-        ("Leaks", count if count is not None else len(leaks)),
+        ("Leaks", record.count),
         ("Span, first to last", _days(span) + (f" ({span / 30.4375:.1f} months)" if not math.isnan(span) else "")),
         ("Scan window", _days(window) + f" ({window / 30.4375:.0f} months)"),
         ("Leaks counted in a window (k)", k),
@@ -690,13 +671,11 @@ def _member_table(members: list[dict]) -> str:
     return _table(["Vehicle", "Module", "Template", "Exposure", "Expected N", "Leak"], body)
 
 
-def _timeline_section(analysis: dict) -> str:
-    history = _dict(_dict(analysis.get("coincidence")).get("history"))
-    members = _members(analysis)
+def _timeline_section(events: list[dict], members: list[dict], history: dict, record: _Record) -> str:
     at = _dict(history.get("members_at"))
     wall, face = _mm(at.get("wall_mm")), _mm(at.get("facesheet_mm"))
     figure = _figure_html(
-        "timeline", _timeline_plot(analysis),
+        "timeline", _timeline_plot(events, members, history, record),
         f"Two panels. Top: a time line of the exposure of the three leaking radiators, with the "
         f"leaks marked by red crosses and the 12-month window that holds them shaded. Bottom: "
         f"bars of the expected number of leak-causing penetrations of each of the {len(members)} "
@@ -731,13 +710,10 @@ def _event_block(rec: dict) -> str:
         if hole.get("assumption"):
             hole_text += f" ({hole['assumption']})"
     n = _num(rec.get("n"))
-    total = math.fsum(v for v in (_num(_dict(rec.get("n_by_group")).get(g)) for g in GROUP_ORDER)
-                      if not math.isnan(v))
-    groups = []
-    for g in GROUP_ORDER:
-        v = _num(_dict(rec.get("n_by_group")).get(g))
-        share = f" ({100 * v / total:.3g} %)" if not math.isnan(v) and total > 0 else ""
-        groups.append((f"N {_GROUP_LABELS[g]}", format_number(v, 3) + share))
+    by_group = {g: _num(_dict(rec.get("n_by_group")).get(g)) for g in GROUP_ORDER}
+    total = _nansum(list(by_group.values()))
+    groups = [(f"N {_GROUP_LABELS[g]}", format_number(v, 3) + _share(v, total))
+              for g, v in by_group.items()]
     speeds = _dict(rec.get("mean_speed_km_s"))
     band = [_num(v) for v in _list(rec.get("speed_band_km_s"))]
     band_text = (f"{band[0]:g}–{band[1]:g} km/s" if len(band) == 2 and not any(math.isnan(b) for b in band)
@@ -799,27 +775,16 @@ def _event_block(rec: dict) -> str:
               (_e("circular stand-in" if s.get("kind") == "circular" else (s.get("kind") or MISSING)),
                "flag" if s.get("kind") == "circular" else ""),
               (_e(s.get("source") or ""), "small"), (_e(s.get("note") or ""), "")] for s in segments]))
-    assumptions = [a for a in _list(rec.get("assumptions")) if isinstance(a, dict)]
-    parts.append("<h4>Assumptions</h4>")
-    if assumptions:
-        parts.append(_table(["Key", "Value", "Reasoning"],
-                            [[(f"<code>{_e(a.get('key'))}</code>", ""), (_e(_text(a.get("value"))), "value"),
-                              (_e(a.get("reasoning") or ""), "")] for a in assumptions]))
-    else:
-        parts.append("<p class=\"muted\">No assumption recorded.</p>")
-    notes = [x for x in _list(rec.get("notes")) if x is not None]
-    if notes:
-        parts.append("<h4>Not modelled</h4><ul class=\"notes\">"
-                     + "".join(f"<li>{_e(x)}</li>" for x in notes) + "</ul>")
+    parts.append("<h4>Assumptions</h4>" + _assumptions_table(rec.get("assumptions")))
+    parts.append("<h4>Not modelled</h4>" + _notes_list(rec.get("notes")))
     parts.append("</article>")
     return "".join(parts)
 
 
-def _events_section(analysis: dict) -> str:
-    events = _events(analysis)
+def _events_section(events: list[dict]) -> str:
     names = ", ".join(_event_name(r) for r in events) or "none"
     figure = _figure_html(
-        "events", _events_plot(analysis),
+        "events", _events_plot(events),
         f"Stacked horizontal bars of the expected penetrations of each leaking radiator ({names}) "
         f"split into meteoroids, showers and debris, and below them one histogram per event of "
         f"the penetrators' impact speeds by source group, with the 6 to 10 km/s band shaded.",
@@ -837,11 +802,10 @@ def _geminids_section(gem: dict) -> str:
     vis = _dict(gem.get("visibility"))
     shower = gem.get("shower") or "GEM"
     module = gem.get("module") or MISSING
-    az, series = _facet_series(gem)
-    hours = _num(gem.get("hours"))
-    hours_text = f"{hours:g} h" if not math.isnan(hours) else "the hours"
+    facets = _facets(gem)
+    az, series, hours_text = facets.azimuth_deg, facets.series, facets.hours_text
     figure = _figure_html(
-        "geminids", _geminids_plot(gem),
+        "geminids", _geminids_plot(facets),
         f"Bar chart of the expected {shower} penetrations on each facet of the {module} radiator "
         f"band against the facet's azimuth, {hours_text} before and after the leak, with the "
         f"facets no Geminid reaches shaded grey.",
@@ -857,8 +821,6 @@ def _geminids_section(gem: dict) -> str:
                                     after.get("stalest_element_set_days"),
                                     vis.get("stalest_element_set_days"))]
     stalest = [x for x in stalest if x is not None]
-    zero = sum(1 for i in range(len(az)) if series and all(
-        series[lab][i] == 0.0 or math.isnan(series[lab][i]) for lab in series))
     facts = _facts([
         ("Shower", shower), ("Radiator", module), ("Leak", _when(gem.get("leak"))),
         ("Failure criterion", gem.get("criterion")),
@@ -866,7 +828,7 @@ def _geminids_section(gem: dict) -> str:
                                         f"(all sources: {format_number(before.get('n_all_sources'), 3)})"),
         ("Shower penetrations, after", f"{format_number(after.get('n_shower'), 3)} "
                                        f"(all sources: {format_number(after.get('n_all_sources'), 3)})"),
-        ("Facets no Geminid reaches", f"{zero} of {len(az)}" if az else MISSING),
+        ("Facets no Geminid reaches", f"{len(facets.unreached)} of {len(az)}" if az else MISSING),
         ("Share of the time the radiant is hidden by the Earth", _pct(vis.get("share_blocked_by_earth"))),
         ("Share of the time the radiant is visible", _pct(vis.get("share_visible"))),
         ("Radiant elevation above the orbit plane", elev),
@@ -896,16 +858,10 @@ def _geminids_section(gem: dict) -> str:
             f"{clocking}{facts}{table}</section>")
 
 
-def _sweep_section(analysis: dict) -> str:
-    rows = _rows(analysis)
-    leaks, observed = _observed(analysis)
-    k = _k(observed, leaks)
-    main, variant = _main_rows(rows)
-    count = _num(observed.get("count"))
-    if math.isnan(count):
-        count = float(len(leaks))
+def _sweep_section(rows: list[dict], main: list[dict], variant: str, record: _Record) -> str:
+    k = record.k
     figure = _figure_html(
-        "sweep", _sweep_plot(main, variant, k, count),
+        "sweep", _sweep_plot(main, variant, k, float(record.count)),
         f"Three line charts against the channel wall thickness, one line per channel fraction "
         f"and line style per facesheet, debris {variant}: the probability of {k} or more leaks "
         f"within some 12 months, the probability of the quiet years, and the expected number of "
@@ -949,7 +905,6 @@ p.answer { font-size: 1.12rem; line-height: 1.55; background: #f6f8fb; border-le
            padding: .8rem 1rem; margin: .6rem 0 1rem; max-width: 62rem; }
 .p-low { color: #a00000; font-weight: 600; }
 .p-ok { color: #1c6b2f; }
-td.value { white-space: nowrap; }
 td.small { font-size: .8rem; color: var(--muted); max-width: 22rem; }
 table.sweep { font-size: .8rem; }
 table.sweep th { font-size: .78rem; }
@@ -1000,29 +955,24 @@ def render_events_html(analysis: dict) -> str:
     only its Agg canvas is used.
     """
     analysis = _dict(analysis)
-    gem = _dict(analysis.get("geminids"))
-    nav = "".join(f"<a href=\"#{sid}\">{_SECTION_TITLES[sid]}</a>" for sid in SECTION_IDS)
-    header = (f"<header><h1>{_e(_TITLE)}</h1>"
-              "<p>Three radiator coolant leaks on Russian ISS hardware in under a year: Soyuz MS-22 "
-              "(15 Dec 2022), Progress MS-21 (11 Feb 2023) and the Nauka backup radiator RTOd "
-              "(9 Oct 2023). Micrometeoroid and debris penetrations by chance, or something "
-              "systematic?</p>"
-              f"<p>impactrisk {_e(analysis.get('version') or MISSING)}"
-              f" · created {_e(analysis.get('created') or MISSING)}</p></header>")
-    body = "".join([
-        "<main>", header, f"<nav aria-label=\"Sections\">{nav}</nav>",
-        _answer_section(analysis),
-        _timeline_section(analysis),
-        _events_section(analysis),
-        _geminids_section(gem),
-        _sweep_section(analysis),
-        _reproduce_section(analysis),
-        "<p id=\"image-check\" hidden></p>",
-        "</main>",
-    ])
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"generator\" content=\"impactrisk\">\n"
-            f"<title>{_e(_TITLE)}</title>\n"
-            f"<style>{_CSS}{_EXTRA_CSS}</style>\n</head>\n<body>\n{body}\n"
-            f"<script>{_IMAGE_CHECK_JS}</script>\n</body>\n</html>\n")
+    coincidence = _dict(analysis.get("coincidence"))
+    history = _dict(coincidence.get("history"))
+    events = _events(analysis)
+    rows = _rows(coincidence)
+    record = _record(coincidence, events)
+    main, variant = _main_rows(rows)
+    lead = ("Three radiator coolant leaks on Russian ISS hardware in under a year: Soyuz MS-22 "
+            "(15 Dec 2022), Progress MS-21 (11 Feb 2023) and the Nauka backup radiator RTOd "
+            "(9 Oct 2023). Micrometeoroid and debris penetrations by chance, or something "
+            "systematic?")
+    return _page(
+        title=_TITLE, heading=_TITLE, lead=_e(lead), version=analysis.get("version"),
+        created=analysis.get("created"), section_ids=SECTION_IDS, extra_css=_EXTRA_CSS,
+        sections=[
+            _answer_section(coincidence.get("paragraph"), record, main, variant),
+            _timeline_section(events, _members(history), history, record),
+            _events_section(events),
+            _geminids_section(_dict(analysis.get("geminids"))),
+            _sweep_section(rows, main, variant, record),
+            _reproduce_section(analysis),
+        ])

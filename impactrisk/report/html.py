@@ -128,6 +128,20 @@ def _share(part: float, whole: float) -> str:
     return f" ({100.0 * part / whole:.3g} %)"
 
 
+def _text(value) -> str:
+    """Any JSON value as text ('—' for None or '', numbers by :func:`format_number`,
+    lists in brackets, dicts as ``key: value`` pairs)."""
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
 def _e(value) -> str:
     """Text escaped for HTML content and attribute values."""
     return html.escape("" if value is None else str(value), quote=True)
@@ -431,25 +445,36 @@ def _split_plot(modules: list[_Module]) -> str:
     if not modules:
         _no_data(ax, "no module")
         return _png_data_uri(fig)
-    y = list(range(len(modules)))
-    left = [0.0] * len(modules)
+    _group_bars(ax, [m.name for m in modules], [m.groups for m in modules],
+                [format_number(m.n) if not math.isnan(m.n) else "no value" for m in modules])
+    ax.set_xlabel("Expected penetrations N over the range")
+    return _png_data_uri(fig)
+
+
+def _group_bars(ax, names: list[str], n_by_group: list[dict], end_labels: list[str]) -> None:
+    """Horizontal bars of expected penetrations, one per name (top to bottom), stacked by
+    source group (GROUP_ORDER, in GROUP_COLOURS), each with its end label, and the legend.
+
+    ``n_by_group[i]`` maps a group to N (missing, None or NaN draws nothing); ``names``
+    is not empty. The caller sets the axis label.
+    """
+    y = list(range(len(names)))
+    left = [0.0] * len(names)
     for group in GROUP_ORDER:
-        widths = [0.0 if math.isnan(m.groups[group]) else m.groups[group] for m in modules]
+        widths = [_num(values.get(group)) for values in n_by_group]
+        widths = [0.0 if math.isnan(w) else w for w in widths]
         ax.barh(y, widths, left=left, color=GROUP_COLOURS[group], label=_GROUP_LABELS[group],
                 height=0.6)
         left = [a + b for a, b in zip(left, widths)]
     top = max(left) if max(left) > 0 else 1.0
-    for yi, module, end in zip(y, modules, left):
-        text = format_number(module.n) if not math.isnan(module.n) else "no value"
+    for yi, end, text in zip(y, left, end_labels):
         ax.text(end + 0.01 * top, yi, _mpl(text), va="center", fontsize=8)
-    ax.set_xlim(0.0, top * 1.15)
-    ax.set_yticks(y, [_mpl(m.name) for m in modules])
+    ax.set_xlim(0.0, top * 1.18)
+    ax.set_yticks(y, [_mpl(name) for name in names])
     ax.invert_yaxis()
     _sci(ax, "x")
-    ax.set_xlabel("Expected penetrations N over the range")
     ax.grid(True, axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    return _png_data_uri(fig)
 
 
 def _surface_items(module: _Module | None):
@@ -519,6 +544,7 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .92rem; }
 th, td { border: 1px solid var(--rule); padding: .3rem .55rem; vertical-align: top; text-align: left; }
 th { background: var(--band); font-weight: 600; }
 table.modules td { white-space: nowrap; }
+td.value { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.total td { font-weight: 600; background: #fafbfc; }
 .table-wrap { overflow-x: auto; }
@@ -575,6 +601,66 @@ def _facts(items: list[tuple[str, object]]) -> str:
     rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(MISSING if v in (None, '') else v)}</dd>"
                    for k, v in items)
     return f"<dl class=\"facts\">{rows}</dl>"
+
+
+def _assumptions_table(assumptions) -> str:
+    """The table of a module's assumptions (``key``, ``value``, ``reasoning`` dicts), or
+    a line saying there is none."""
+    assumptions = [a for a in _list(assumptions) if isinstance(a, dict)]
+    if not assumptions:
+        return "<p class=\"muted\">No assumption recorded.</p>"
+    return _table(["Key", "Value", "Reasoning"],
+                  [[(f"<code>{_e(a.get('key'))}</code>", ""), (_e(_text(a.get("value"))), "value"),
+                    (_e(a.get("reasoning") or ""), "")] for a in assumptions])
+
+
+def _notes_list(notes) -> str:
+    """The notes (what is not modelled) as a list, or a line saying there is none."""
+    notes = [n for n in _list(notes) if n is not None]
+    if not notes:
+        return "<p class=\"muted\">No note.</p>"
+    return "<ul class=\"notes\">" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"
+
+
+def _page(*, title: str, heading: str, lead: str, version, created, section_ids,
+          sections: list[str], extra_css: str = "") -> str:
+    """A whole report: the HTML5 document around its sections.
+
+    Parameters
+    ----------
+    title : str
+        Text of the document's ``<title>``.
+    heading : str
+        Text of the ``<h1>``.
+    lead : str
+        HTML (already escaped) of the line under the heading.
+    version, created
+        impactrisk's version and the creation time, shown under the lead.
+    section_ids : sequence of str
+        The ``id`` of each section, in document order, linked from the navigation bar.
+    sections : list of str
+        The HTML of the sections, in that order.
+    extra_css : str
+        Style rules of this report, after the shared ones.
+
+    Returns
+    -------
+    str
+        The document: style inline, the sections in ``<main>`` after the header and the
+        navigation, and the inline script that records on ``<body>`` how many images
+        the browser decoded (``data-images-ok``, ``data-images-total``).
+    """
+    nav = "".join(f"<a href=\"#{sid}\">{_e(sid.capitalize())}</a>" for sid in section_ids)
+    header = (f"<header><h1>{_e(heading)}</h1><p>{lead}</p>"
+              f"<p>impactrisk {_e(version or MISSING)} · created {_e(created or MISSING)}</p></header>")
+    body = "".join(["<main>", header, f"<nav aria-label=\"Sections\">{nav}</nav>", *sections,
+                    "<p id=\"image-check\" hidden></p>", "</main>"])
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta name=\"generator\" content=\"impactrisk\">\n"
+            f"<title>{_e(title)}</title>\n"
+            f"<style>{_CSS}{extra_css}</style>\n</head>\n<body>\n{body}\n"
+            f"<script>{_IMAGE_CHECK_JS}</script>\n</body>\n</html>\n")
 
 
 def _figure_html(name: str, uri: str, alt: str, caption: str) -> str:
@@ -643,10 +729,9 @@ def _summary_section(summary: dict, modules: list[_Module], failures: list[dict]
                              (_e(f.get("reason") or MISSING), "status-failed")] for f in failures])
     else:
         fail_html = "<p>No task failed.</p>"
-    title = _e(summary.get("title") or "MMOD penetration risk report")
     return (f"<section id=\"summary\"><h2>Summary</h2>{intro}"
             f"<h3>Modules over the whole range</h3>{table}{note}"
-            f"<h3>Tasks</h3>{task_facts}<h3>Failed tasks</h3>{fail_html}</section>"), title
+            f"<h3>Tasks</h3>{task_facts}<h3>Failed tasks</h3>{fail_html}</section>")
 
 
 def _window_table(modules: list[_Module]) -> str:
@@ -675,14 +760,7 @@ def _assumptions_section(summary: dict, modules: list[_Module]) -> str:
         parts.append(_facts([("Vehicle", m.vehicle), ("Description", info.get("description"))]))
         parts.append("<dl class=\"facts\"><dt>Module hash</dt><dd><code>"
                      f"{_e(info.get('module_hash') or MISSING)}</code></dd></dl>")
-        assumptions = [a for a in _list(info.get("assumptions")) if isinstance(a, dict)]
-        if assumptions:
-            parts.append(_table(["Key", "Value", "Reasoning"],
-                                [[(f"<code>{_e(a.get('key'))}</code>", ""),
-                                  (_e(MISSING if a.get("value") is None else a.get("value")), ""),
-                                  (_e(a.get("reasoning") or ""), "")] for a in assumptions]))
-        else:
-            parts.append("<p class=\"muted\">No assumption recorded.</p>")
+        parts.append(_assumptions_table(info.get("assumptions")))
         surfaces = [s for s in _list(info.get("surfaces")) if isinstance(s, dict)]
         if surfaces:
             parts.append("<details><summary>Surfaces ("
@@ -700,12 +778,8 @@ def _assumptions_section(summary: dict, modules: list[_Module]) -> str:
     orbit_items = [("Source", orbit.get("source"))] + [
         (k.replace("_", " ").capitalize(), v) for k, v in orbit.items() if k != "source"]
     parts.append(_facts(orbit_items))
-    notes = [n for n in _list(summary.get("notes")) if n is not None]
     parts.append("<h3>Not modelled</h3>")
-    if notes:
-        parts.append("<ul class=\"notes\">" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
-    else:
-        parts.append("<p class=\"muted\">No note.</p>")
+    parts.append(_notes_list(summary.get("notes")))
     parts.append("</section>")
     return "".join(parts)
 
@@ -785,7 +859,6 @@ def render_report_html(summary: dict, rows: list[dict]) -> str:
     riskiest = _riskiest(modules)
     rng = _dict(summary.get("range"))
 
-    summary_html, title = _summary_section(summary, modules, failures)
     names = _names(modules)
 
     timeline = _figure_html(
@@ -821,30 +894,22 @@ def render_report_html(summary: dict, rows: list[dict]) -> str:
         f"<strong>{_e(riskiest_name)}</strong>, the module with the largest total N, coloured "
         f"by the surface's role (in brackets).")
 
-    nav = "".join(f"<a href=\"#{sid}\">{sid.capitalize()}</a>" for sid in SECTION_IDS)
-    header = (f"<header><h1>{title}</h1>"
-              f"<p>{_e(rng.get('start') or MISSING)} to {_e(rng.get('end') or MISSING)}"
-              f" · windows: {_e(rng.get('every') or MISSING)}"
-              f" · criterion: {_e(summary.get('criterion') or MISSING)}</p>"
-              f"<p>impactrisk {_e(summary.get('version') or MISSING)}"
-              f" · created {_e(summary.get('created') or MISSING)}</p></header>")
-    body = "".join([
-        "<main>", header, f"<nav aria-label=\"Sections\">{nav}</nav>",
-        summary_html,
-        f"<section id=\"timeline\"><h2>Expected penetrations per window</h2>{timeline}"
-        f"{timeline_details}</section>",
-        f"<section id=\"cumulative\"><h2>Cumulative probability of no penetration</h2>"
-        f"{cumulative}</section>",
-        f"<section id=\"split\"><h2>Meteoroids, showers and debris</h2>{split}</section>",
-        f"<section id=\"surfaces\"><h2>Surfaces of the riskiest module</h2>{surfaces}</section>",
-        _assumptions_section(summary, modules),
-        _reproduce_section(summary),
-        "<p id=\"image-check\" hidden></p>",
-        "</main>",
-    ])
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"generator\" content=\"impactrisk\">\n"
-            f"<title>{title} · {_e(rng.get('start') or '')} to {_e(rng.get('end') or '')}</title>\n"
-            f"<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"
-            f"<script>{_IMAGE_CHECK_JS}</script>\n</body>\n</html>\n")
+    title = str(summary.get("title") or "MMOD penetration risk report")
+    lead = (f"{_e(rng.get('start') or MISSING)} to {_e(rng.get('end') or MISSING)}"
+            f" · windows: {_e(rng.get('every') or MISSING)}"
+            f" · criterion: {_e(summary.get('criterion') or MISSING)}")
+    return _page(
+        title=f"{title} · {rng.get('start') or ''} to {rng.get('end') or ''}", heading=title,
+        lead=lead, version=summary.get("version"), created=summary.get("created"),
+        section_ids=SECTION_IDS,
+        sections=[
+            _summary_section(summary, modules, failures),
+            f"<section id=\"timeline\"><h2>Expected penetrations per window</h2>{timeline}"
+            f"{timeline_details}</section>",
+            f"<section id=\"cumulative\"><h2>Cumulative probability of no penetration</h2>"
+            f"{cumulative}</section>",
+            f"<section id=\"split\"><h2>Meteoroids, showers and debris</h2>{split}</section>",
+            f"<section id=\"surfaces\"><h2>Surfaces of the riskiest module</h2>{surfaces}</section>",
+            _assumptions_section(summary, modules),
+            _reproduce_section(summary),
+        ])
