@@ -18,6 +18,7 @@ __all__ = [
     "face_flux_m2_yr",
     "face_label",
     "group_label",
+    "source_group_label",
     "mean_speed_km_s",
     "reference_size_index",
 ]
@@ -49,13 +50,19 @@ def face_label(face: str) -> str:
 
 
 def group_label(summary, group: str) -> str:
-    """Column label of a source group in ``summary``."""
+    """Column label of a source group in ``summary`` (a flux summary with a ``config``)."""
+    return source_group_label(group, showers=summary.config.showers, debris_model=summary.config.debris_model)
+
+
+def source_group_label(group: str, *, showers: bool, debris_model: str) -> str:
+    """Label of a source group: the meteoroids are sporadic when showers are modelled
+    beside them; debris names its model."""
     if group == "meteoroid":
-        return "sporadic meteoroids" if summary.config.showers else "meteoroids"
+        return "sporadic meteoroids" if showers else "meteoroids"
     if group == "shower":
         return "showers (sum)"
     if group == "debris":
-        return f"debris ({summary.config.debris_model})"
+        return f"debris ({debris_model})"
     return group
 
 

@@ -8,11 +8,17 @@ import math
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
-from impactrisk.report import GROUP_COLOURS, GROUP_ORDER, face_flux_m2_yr, face_label, group_label
+from impactrisk.report import (
+    GROUP_COLOURS,
+    GROUP_ORDER,
+    face_flux_m2_yr,
+    face_label,
+    group_label,
+    source_group_label,
+)
 from impactrisk.timegrid import parse_utc
 
 __all__ = ["check_plot_path", "flux_size_figure", "plot_risk", "save_figure", "write_risk_plot"]
@@ -121,9 +127,8 @@ def _utc(text: str) -> datetime:
 def _risk_group_label(result, group: str) -> str:
     """The flux plot's label of a source group, from the configuration in the result."""
     config = (result.models or {}).get("config") or {}
-    shim = SimpleNamespace(config=SimpleNamespace(showers=config.get("showers", True),
-                                                  debris_model=config.get("debris_model", "?")))
-    return group_label(shim, group)
+    return source_group_label(group, showers=config.get("showers", True),
+                              debris_model=config.get("debris_model", "?"))
 
 
 def _risk_groups(result) -> list[str]:
