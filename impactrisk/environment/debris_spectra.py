@@ -138,10 +138,12 @@ def kessler_g1(year, params: KesslerParameters = KESSLER_NASA91):
         (continuous at 2011).
     """
     t = np.asarray(year, dtype=float)
-    before = (1.0 + params.q) ** (t - params.epoch_year)
-    after = ((1.0 + params.q) ** (params.q_switch_year - params.epoch_year)
-             * (1.0 + params.q_prime) ** (t - params.q_switch_year))
-    return np.where(t < params.q_switch_year, before, after)[()]
+    # One exponential of the piecewise-linear exponent (the same value as the two powers).
+    rate_before, rate_after = np.log1p(params.q), np.log1p(params.q_prime)
+    at_switch = rate_before * (params.q_switch_year - params.epoch_year)
+    exponent = np.where(t < params.q_switch_year, rate_before * (t - params.epoch_year),
+                        at_switch + rate_after * (t - params.q_switch_year))
+    return np.exp(exponent)[()]
 
 
 def kessler_g2(year, params: KesslerParameters = KESSLER_NASA91):

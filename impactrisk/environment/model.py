@@ -526,10 +526,19 @@ def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: En
         lower = slot_of[code] * n_cols
         upper = slot_of[code + 1] * n_cols
         col1 = (col + 1) % n_cols
-        pattern = np.column_stack([lower + col, lower + col1, upper + col, upper + col1])
+        pattern = np.empty((len(idx), 4), dtype=np.int64)
+        np.add(lower, col, out=pattern[:, 0])
+        np.add(lower, col1, out=pattern[:, 1])
+        np.add(upper, col, out=pattern[:, 2])
+        np.add(upper, col1, out=pattern[:, 3])
         w = perpendicular * eph.weight_s[idx] / SECONDS_PER_YEAR
-        w_low, w_high = w * (1.0 - fy), w * fy
-        weight = np.column_stack([w_low * (1.0 - fx), w_low * fx, w_high * (1.0 - fx), w_high * fx])
+        w_high = w * fy
+        w_low = w - w_high
+        weight = np.empty((len(idx), 4))
+        np.multiply(w_low, fx, out=weight[:, 1])
+        np.subtract(w_low, weight[:, 1], out=weight[:, 0])
+        np.multiply(w_high, fx, out=weight[:, 3])
+        np.subtract(w_high, weight[:, 3], out=weight[:, 2])
         out.append(SourceExposure(family, blocks, idx, pattern, weight))
     return out
 
@@ -767,10 +776,11 @@ def _debris_exposures(eph, ok: np.ndarray, config: EnvironmentConfig, inputs: En
     # hundredths of a degree around it, across rounding boundaries) to the nearest
     # INCLINATION_STEP_DEG; the Kessler magnitude uses each sample's own inclination.
     target = eph.inclination_deg if eph.mean_inclination_deg is None else eph.mean_inclination_deg
-    inc_key = np.round(target[everything] / INCLINATION_STEP_DEG) * INCLINATION_STEP_DEG
+    inc_key = np.round(np.round(target[everything] / INCLINATION_STEP_DEG) * INCLINATION_STEP_DEG, 6)
     out = []
-    for inc_t in np.unique(np.round(inc_key, 6)).tolist():
-        sample = everything[inc_key == inc_t]
+    single = inc_key.min() == inc_key.max()   # the usual case: no sort needed
+    for inc_t in ([float(inc_key[0])] if single else np.unique(inc_key).tolist()):
+        sample = everything if single else everything[inc_key == inc_t]
         w = eph.weight_s[sample]
         arc = np.degrees(eph.speed_km_s[sample] / eph.radius_km[sample] * w)
         cells, share = arc_cell_overlaps(eph.arg_latitude_deg[sample], arc, 360.0 / n_cells, n_cells)
