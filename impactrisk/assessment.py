@@ -32,6 +32,7 @@ from impactrisk.propagation import (
     iter_ephemeris,
     warn_if_stale,
 )
+from impactrisk import risk
 from impactrisk.risk import (
     DEFAULT_SPEED_EDGES_KM_S,
     OrientedElements,
@@ -294,7 +295,7 @@ def assess_modules(
                 if not pieces:
                     continue
                 if exposures is None:
-                    exposures = environment_exposure(eph, inputs, config, groups)
+                    exposures = environment_exposure(eph, inputs, config, groups, threads=risk.KERNEL_THREADS)
                 if not oseg.orbit.is_design:
                     tally.staleness.append(eph.staleness(stale_threshold_days, in_module))
                     tally.epochs.update((id(oseg.orbit), int(i)) for i in np.unique(eph.set_index[in_module]))

@@ -296,6 +296,15 @@ class Ephemeris:
         return solar_longitude_deg(self.node_span)
 
     @cached_property
+    def solar_longitude_unwrapped_deg(self) -> np.ndarray:
+        """(T,) :attr:`solar_longitude_deg` made continuous over time-ordered samples
+        (360 deg added at each wrap through 0) [deg]."""
+        longitude = self.solar_longitude_deg
+        if longitude.size == 0:
+            return longitude
+        return longitude + 360.0 * np.concatenate([[0], np.cumsum(np.diff(longitude) < -180.0)])
+
+    @cached_property
     def sun_lvlh_unit(self) -> np.ndarray:
         """(T, 3) unit vector towards the Sun in LVLH."""
         return self.to_lvlh(self.sun_teme_unit)

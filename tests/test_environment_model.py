@@ -187,3 +187,17 @@ def test_block_slots_match_a_sorted_reference(shape):
     assert blocks == tuple(tuple(int(x) for x in row) for row in unique)
     assert slot.shape == shape[:-1]
     assert np.array_equal(slot.ravel(), inverse.ravel())
+
+
+def test_threads_change_nothing(inputs, iss):
+    # Sources worked out side by side give the same exposures, bit for bit, in the same
+    # order (a window with showers active: the Geminids and both Taurids).
+    grid = TimeGrid.from_range("2022-12-10", "2022-12-12", "60s")
+    alone = environment_exposure(propagate(iss, grid), inputs)
+    threaded = environment_exposure(propagate(iss, grid), inputs, threads=2)
+    assert [e.name for e in threaded] == [e.name for e in alone]
+    assert {"GEM", "STA", "NTA", "debris"} <= {e.name for e in alone}
+    for a, b in zip(alone, threaded):
+        assert a.blocks == b.blocks
+        for field in ("sample", "pattern", "weight_yr"):
+            np.testing.assert_array_equal(getattr(a, field), getattr(b, field))

@@ -401,18 +401,10 @@ def shower_family(shower: Shower, config: EnvironmentConfig) -> PatternFamily:
                          spectrum, len(azimuths), build)
 
 
-def _unwrapped_longitude(longitude_deg: np.ndarray) -> np.ndarray:
-    """Solar longitudes of time-ordered samples made continuous (360 deg added at each
-    wrap through 0)."""
-    if longitude_deg.size == 0:
-        return longitude_deg
-    return longitude_deg + 360.0 * np.concatenate([[0], np.cumsum(np.diff(longitude_deg) < -180.0)])
-
-
 def _activity_ranges(unwrapped_deg: np.ndarray, begin_deg: float, end_deg: float) -> list[slice]:
     """Runs of samples whose solar longitude lies in the window ``[begin, end]`` (which
     may wrap through 0); ``unwrapped_deg`` are the samples' longitudes in time order,
-    made continuous (:func:`_unwrapped_longitude`)."""
+    made continuous (``Ephemeris.solar_longitude_unwrapped_deg``)."""
     if unwrapped_deg.size == 0:
         return []
     width = np.mod(end_deg - begin_deg, 360.0)
@@ -483,7 +475,7 @@ def _shower_exposures(eph, ok: np.ndarray, showers: Sequence[Shower], config: En
     if not ok.any():
         return out
     longitude = eph.solar_longitude_deg
-    unwrapped = _unwrapped_longitude(longitude)
+    unwrapped = eph.solar_longitude_unwrapped_deg
     step = config.shower_map_deg
     elevations, azimuths = _shower_map_axes(step)
     n_rows, n_cols = len(elevations) - 1, len(azimuths)
@@ -800,22 +792,36 @@ def _debris_exposures(eph, ok: np.ndarray, config: EnvironmentConfig, inputs: En
 
 
 def environment_exposure(eph, inputs: EnvironmentInputs, config: EnvironmentConfig = EnvironmentConfig(),
-                         groups: Sequence[str] = GROUPS) -> list[SourceExposure]:
+                         groups: Sequence[str] = GROUPS, *, threads: int = 1) -> list[SourceExposure]:
     """Exposures of every source of ``groups`` along ``eph`` (see the module docstring).
 
-    Samples whose propagation failed (``eph.error != 0``) are left out.
+    Samples whose propagation failed (``eph.error != 0``) are left out. With ``threads``
+    > 1 the sources are worked out side by side (numpy releases the interpreter lock in
+    the array operations); each source is computed the same way whatever the number of
+    threads, so the exposures do not depend on it.
     """
     unknown = sorted(set(groups) - set(GROUPS))
     if unknown:
         raise InputError(f"unknown source group(s) {', '.join(unknown)}; expected {', '.join(GROUPS)}")
     ok = eph.error == 0
+    if not ok.any():
+        return []
     showers = inputs.showers if config.showers else ()
-    out: list[SourceExposure] = []
-    if ok.any():
-        if "meteoroid" in groups:
-            out.append(_meteoroid_exposure(eph, ok, config, showers))
-        if "shower" in groups and showers:
-            out.extend(_shower_exposures(eph, ok, showers, config))
-        if "debris" in groups:
-            out.extend(_debris_exposures(eph, ok, config, inputs))
-    return out
+    parts = []   # one call per source (or source group), in the order of the result
+    if "meteoroid" in groups:
+        parts.append(lambda: [_meteoroid_exposure(eph, ok, config, showers)])
+    if "shower" in groups and showers:
+        parts.extend(lambda shower=shower: _shower_exposures(eph, ok, (shower,), config) for shower in showers)
+    if "debris" in groups:
+        parts.append(lambda: _debris_exposures(eph, ok, config, inputs))
+    if threads <= 1 or len(parts) < 2:
+        return [exposure for part in parts for exposure in part()]
+    from concurrent.futures import ThreadPoolExecutor
+
+    # The orbit quantities the sources share, computed once before the threads start.
+    for name in ("lvlh_teme", "altitude_km", "radius_km", "speed_km_s", "inclination_deg", "arg_latitude_deg",
+                 "solar_longitude_unwrapped_deg", "jd_utc"):
+        getattr(eph, name)
+    with ThreadPoolExecutor(min(threads, len(parts))) as pool:
+        done = [pool.submit(part) for part in parts]
+    return [exposure for future in done for exposure in future.result()]
