@@ -28,7 +28,8 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from impactrisk.events import FINE, PLAUSIBLE, TOO_FEW, TOO_MANY, VERY_UNLIKELY, classify
-from impactrisk.report import GROUP_COLOURS, GROUP_ORDER
+from impactrisk.report import GROUP_ORDER
+from impactrisk.report.plots import stack_speed_bars
 from impactrisk.report.html import (
     _GROUP_LABELS,
     MISSING,
@@ -370,14 +371,9 @@ def _speed_panel(ax, rec: dict) -> None:
     if not ok or not series or not any(v > 0 for s in series.values() for v in s):
         _no_data(ax, f"{name}: no speed distribution")
         return
-    left = edges[:-1]
-    widths = [b - a for a, b in zip(edges[:-1], edges[1:])]
-    bottom = [0.0] * bins
-    for g in GROUP_ORDER:
-        if g in series:
-            ax.bar(left, series[g], width=widths, bottom=bottom, align="edge",
-                   color=GROUP_COLOURS[g], label=_GROUP_LABELS[g], linewidth=0)
-            bottom = [a + b for a, b in zip(bottom, series[g])]
+    shown = [g for g in GROUP_ORDER if g in series]
+    bottom = stack_speed_bars(ax, edges, {g: series[g] for g in shown}, {g: _GROUP_LABELS[g] for g in shown},
+                              linewidth=0)
     band = [_num(v) for v in _list(rec.get("speed_band_km_s"))]
     if len(band) == 2 and not any(math.isnan(v) for v in band):
         ax.axvspan(band[0], band[1], color="0.5", alpha=0.15, zorder=0)

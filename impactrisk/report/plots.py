@@ -270,6 +270,21 @@ def _draw_cumulative(ax, result, groups) -> None:
     ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
 
+def stack_speed_bars(ax, edges_km_s, series: dict, labels: dict, **style) -> np.ndarray:
+    """Bars of each group's ``series[group]`` (one value per speed bin of ``edges_km_s``)
+    stacked bin by bin, in the order of ``series``, in the group colours; returns the
+    top of the stack."""
+    edges = np.asarray(edges_km_s, dtype=float)
+    widths = np.diff(edges)
+    stacked = np.zeros(widths.shape)
+    for group, values in series.items():
+        values = np.asarray(values, dtype=float)
+        ax.bar(edges[:-1], values, width=widths, bottom=stacked, align="edge",
+               color=GROUP_COLOURS.get(group, "C7"), label=labels[group], **style)
+        stacked = stacked + values
+    return stacked
+
+
 def _draw_speeds(ax, result, groups) -> None:
     pen = result.penetrators or {}
     edges = np.asarray(pen.get("speed_edges_km_s", []), dtype=float)
@@ -282,17 +297,10 @@ def _draw_speeds(ax, result, groups) -> None:
     ax.set_title("Penetrator speeds: slow (≲ 15 km/s) debris or fast meteoroids?", fontsize=9)
     ax.set_axisbelow(True)
     ax.grid(True, axis="y", alpha=0.3)
-    stacked = np.zeros(max(len(edges) - 1, 0))
-    drawn = False
-    for group in groups:
-        values = by_group.get(group)
-        if values is None or values.shape != stacked.shape or not np.any(values > 0):
-            continue
-        ax.bar(edges[:-1], values, width=widths, bottom=stacked, align="edge",
-               color=GROUP_COLOURS.get(group, "C7"), edgecolor="white", linewidth=0.5,
-               label=_risk_group_label(result, group))
-        stacked = stacked + values
-        drawn = True
+    shown = [g for g in groups if g in by_group and by_group[g].shape == widths.shape and np.any(by_group[g] > 0)]
+    stacked = stack_speed_bars(ax, edges, {g: by_group[g] for g in shown},
+                               {g: _risk_group_label(result, g) for g in shown}, edgecolor="white", linewidth=0.5)
+    drawn = bool(shown)
     for group in groups:
         v = (pen.get("mean_speed_km_s") or {}).get(group)
         try:
