@@ -57,6 +57,11 @@ def test_day_and_n_day_windows_cut_at_the_end():
     assert len(plan_windows("2023-01-01", "2023-02-01", "week")) == 5
 
 
+def test_any_duration_makes_windows():
+    windows = plan_windows("2023-01-01", "2023-01-02T06:00", "12h")
+    assert [(w.end - w.start).total_seconds() / 3600 for w in windows] == [12, 12, 6]
+
+
 @pytest.mark.parametrize("every", ["fortnight", "0d", "-3d", ""])
 def test_bad_window_length_is_refused(every):
     with pytest.raises(InputError, match="every"):

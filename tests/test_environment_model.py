@@ -201,3 +201,21 @@ def test_threads_change_nothing(inputs, iss):
         assert a.blocks == b.blocks
         for field in ("sample", "pattern", "weight_yr"):
             np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+
+
+def test_debris_patterns_follow_the_mean_inclination(inputs, iss):
+    # The osculating inclination of the ISS wanders across the 0.1 deg rounding of the
+    # pattern key (51.6 / 51.7); the element sets' mean inclination does not, so a
+    # window gets one family per debris spectrum (Kessler: two size terms), all keyed
+    # at the sets' inclination.
+    import dataclasses
+
+    eph = propagate(iss, TimeGrid.from_range("2023-05-01", "2023-05-03", "60s"))
+    assert np.ptp(np.round(eph.inclination_deg / 0.1)) >= 1          # the wander
+    debris = [e for e in environment_exposure(eph, inputs) if e.group == "debris"]
+    assert len(debris) == 2
+    key = round(float(np.round(eph.mean_inclination_deg[0] / 0.1) * 0.1), 6)
+    assert all(key in e.family.key for e in debris)
+    # Without mean elements the osculating inclination keys the patterns, as before.
+    bare = dataclasses.replace(eph, mean_inclination_deg=None, _cache={})
+    assert len([e for e in environment_exposure(bare, inputs) if e.group == "debris"]) == 4
