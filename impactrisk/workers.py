@@ -41,6 +41,13 @@ WORKER_MODULES = ("numpy", "sgp4.api", "impactrisk.api", "impactrisk.assessment"
                   "impactrisk.events", "impactrisk.io.batch_store", "impactrisk.io.flux_tables")
 
 
+def _in_folder(folder: str, fn, *args):
+    """``fn(*args)`` with ``folder`` as the working folder (relative paths in the
+    arguments mean what they meant to the caller)."""
+    os.chdir(folder)
+    return fn(*args)
+
+
 def _ready() -> None:
     """A first call that makes a worker process start (and import what it works with)."""
     for name in WORKER_MODULES:
@@ -89,7 +96,8 @@ class LocalExecutor:
             self._pool.submit(_ready)
 
     def submit(self, fn, *args):
-        return self._pool.submit(fn, *args)
+        # The fork server keeps the working folder it started in: run in the caller's.
+        return self._pool.submit(_in_folder, os.getcwd(), fn, *args)
 
     def as_completed(self, futures):
         from concurrent.futures import as_completed

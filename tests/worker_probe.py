@@ -1,0 +1,14 @@
+"""Functions for worker processes to run in tests (importable by them: this folder is
+on the test path, which the workers inherit)."""
+
+from __future__ import annotations
+
+import os
+
+
+def state() -> tuple[int, dict, int, str]:
+    """The worker's process id, thread-pinning variables, kernel threads and folder."""
+    from impactrisk import risk
+    from impactrisk.workers import THREAD_VARIABLES
+
+    return os.getpid(), {k: os.environ.get(k) for k in THREAD_VARIABLES}, risk.KERNEL_THREADS, os.getcwd()
