@@ -24,7 +24,7 @@ import math
 import os
 import re
 import time
-from contextlib import ExitStack, nullcontext
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -389,86 +389,80 @@ def run_batch(modules: Sequence[str], windows: Sequence[Window], settings: Batch
         Run in this process (no workers).
     """
     from impactrisk import __version__
-
-    with ExitStack() as stack:
-        n_workers = max(1, int(workers or os.cpu_count() or 1))
-        # Local workers start now and get ready while the tasks are planned.
-        local = None if inline or scheduler else stack.enter_context(LocalExecutor(n_workers))
-        return _run_batch(modules, windows, settings, Path(out_dir), n_workers, local, scheduler, progress,
-                          command, inline, every, __version__)
-
-
-def _run_batch(modules, windows, settings: BatchSettings, out: Path, n_workers: int, local, scheduler, progress,
-               command: str, inline: bool, every: str, version: str) -> BatchOutcome:
     from impactrisk.io.batch_store import TaskStore, write_outputs
 
-    store = TaskStore(out)
-    tasks, described = plan_tasks(modules, windows, settings)
-    t_start = time.perf_counter()
-    rows_by_key: dict[str, dict] = {}
-    reused = 0
-    pending: list[Task] = []
-    for task in tasks:
-        row = store.load(task.key)
-        if row is not None and row.get("status") in ("ok", "not-present"):
-            rows_by_key[task.key] = row
-            reused += 1
-        elif not task.present:
-            row = _not_present_row(task, settings, described[task.module]["module_hash"])
-            store.save(row)
-            rows_by_key[task.key] = row
-        else:
-            pending.append(task)
-    total = len(tasks)
-    if progress:
-        progress(len(rows_by_key), total, reused, time.perf_counter() - t_start)
+    out = Path(out_dir)
+    n_workers = max(1, int(workers or os.cpu_count() or 1))
+    # Local workers start now and get ready while the tasks are planned.
+    local = None if inline or scheduler else LocalExecutor(n_workers)
+    with local or nullcontext():
+        store = TaskStore(out)
+        tasks, described = plan_tasks(modules, windows, settings)
+        t_start = time.perf_counter()
+        rows_by_key: dict[str, dict] = {}
+        reused = 0
+        pending: list[Task] = []
+        for task in tasks:
+            row = store.load(task.key)
+            if row is not None and row.get("status") in ("ok", "not-present"):
+                rows_by_key[task.key] = row
+                reused += 1
+            elif not task.present:
+                row = _not_present_row(task, settings, described[task.module]["module_hash"])
+                store.save(row)
+                rows_by_key[task.key] = row
+            else:
+                pending.append(task)
+        total = len(tasks)
+        if progress:
+            progress(len(rows_by_key), total, reused, time.perf_counter() - t_start)
 
-    warm_up = None
-    if pending and not inline:
-        # This process only waits while the workers compute: load the report's plotting
-        # and table libraries meanwhile (joined before the outputs are written).
-        import threading
+        warm_up = None
+        if pending and not inline:
+            # This process only waits while the workers compute: load the report's plotting
+            # and table libraries meanwhile (joined before the outputs are written).
+            import threading
 
-        warm_up = threading.Thread(target=_prepare_outputs, name="impactrisk-outputs", daemon=True)
-        warm_up.start()
-    if pending:
-        units = _units(pending)
-        if inline:
-            executor = InlineExecutor()
-        elif scheduler:
-            executor = DaskExecutor(scheduler, n_workers)
-        else:
-            executor = nullcontext(local)
-        with executor as executor:
-            futures = {}
-            for window, unit in units:
-                future = executor.submit(run_unit, settings, format_utc(window.start), format_utc(window.end),
-                                         [(t.source, t.key) for t in unit], str(out))
-                futures[future] = unit
-            for future in executor.as_completed(list(futures)):
-                unit = futures[future]
-                try:
-                    rows = future.result()
-                except Exception as exc:  # noqa: BLE001 - a lost worker fails its tasks, not the run
-                    rows = [_failed_row(t.module, t.key, format_utc(t.window.start), format_utc(t.window.end),
-                                        settings, exc) for t in unit]
-                by_key = {t.key: t for t in unit}
-                for row in rows:
-                    task = by_key[row["task_key"]]
-                    row["module"], row["vehicle"] = task.module, task.vehicle  # failures know only the source
-                    store.save(row)
-                    rows_by_key[row["task_key"]] = row
-                if progress:
-                    progress(len(rows_by_key), total, reused, time.perf_counter() - t_start)
+            warm_up = threading.Thread(target=_prepare_outputs, name="impactrisk-outputs", daemon=True)
+            warm_up.start()
+        if pending:
+            units = _units(pending)
+            if inline:
+                executor = InlineExecutor()
+            elif scheduler:
+                executor = DaskExecutor(scheduler, n_workers)
+            else:
+                executor = nullcontext(local)
+            with executor as executor:
+                futures = {}
+                for window, unit in units:
+                    future = executor.submit(run_unit, settings, format_utc(window.start), format_utc(window.end),
+                                             [(t.source, t.key) for t in unit], str(out))
+                    futures[future] = unit
+                for future in executor.as_completed(list(futures)):
+                    unit = futures[future]
+                    try:
+                        rows = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a lost worker fails its tasks, not the run
+                        rows = [_failed_row(t.module, t.key, format_utc(t.window.start), format_utc(t.window.end),
+                                            settings, exc) for t in unit]
+                    by_key = {t.key: t for t in unit}
+                    for row in rows:
+                        task = by_key[row["task_key"]]
+                        row["module"], row["vehicle"] = task.module, task.vehicle  # failures know only the source
+                        store.save(row)
+                        rows_by_key[row["task_key"]] = row
+                    if progress:
+                        progress(len(rows_by_key), total, reused, time.perf_counter() - t_start)
 
-    if local is not None:
-        local.release()
-    if warm_up is not None:
-        warm_up.join()
-    rows = [rows_by_key[t.key] for t in tasks]
-    summary = _summary(rows, tasks, described, settings, windows, reused, command, version, every)
-    paths = write_outputs(out, rows, summary)
-    return BatchOutcome(rows, summary, paths)
+        if local is not None:
+            local.release()
+        if warm_up is not None:
+            warm_up.join()
+        rows = [rows_by_key[t.key] for t in tasks]
+        summary = _summary(rows, tasks, described, settings, windows, reused, command, __version__, every)
+        paths = write_outputs(out, rows, summary)
+        return BatchOutcome(rows, summary, paths)
 
 
 def _summary(rows, tasks, described, settings: BatchSettings, windows, reused, command, version, every) -> dict:
