@@ -188,11 +188,15 @@ def earth_helio_velocity_teme_km_s(span: NodeSpan) -> np.ndarray:
     return span.interpolate(span.nodes.earth_helio_velocity_teme_km_s)
 
 
+def solar_longitude_unwrapped_deg(span: NodeSpan) -> np.ndarray:
+    """(T,) J2000 solar longitude at the samples [deg], continuous over the span (360
+    added at each wrap through 0): interpolated on the unwrapped node values."""
+    return span.interpolate(np.rad2deg(np.unwrap(np.deg2rad(span.nodes.solar_longitude_deg))))
+
+
 def solar_longitude_deg(span: NodeSpan) -> np.ndarray:
-    """(T,) J2000 solar longitude at the samples [deg], in [0, 360): interpolated on
-    the unwrapped node values."""
-    unwrapped = np.rad2deg(np.unwrap(np.deg2rad(span.nodes.solar_longitude_deg)))
-    return np.mod(span.interpolate(unwrapped), 360.0)
+    """(T,) J2000 solar longitude at the samples [deg], in [0, 360)."""
+    return np.mod(solar_longitude_unwrapped_deg(span), 360.0)
 
 
 def slow_quantities(jd: np.ndarray, fr: np.ndarray) -> SlowQuantities:

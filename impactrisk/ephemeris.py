@@ -290,19 +290,16 @@ class Ephemeris:
 
     @cached_property
     def solar_longitude_deg(self) -> np.ndarray:
-        """(T,) J2000 solar longitude [deg] (meteor-shower convention)."""
-        from impactrisk.astro import solar_longitude_deg
-
-        return solar_longitude_deg(self.node_span)
+        """(T,) J2000 solar longitude [deg] (meteor-shower convention), in [0, 360)."""
+        return np.mod(self.solar_longitude_unwrapped_deg, 360.0)
 
     @cached_property
     def solar_longitude_unwrapped_deg(self) -> np.ndarray:
-        """(T,) :attr:`solar_longitude_deg` made continuous over time-ordered samples
-        (360 deg added at each wrap through 0) [deg]."""
-        longitude = self.solar_longitude_deg
-        if longitude.size == 0:
-            return longitude
-        return longitude + 360.0 * np.concatenate([[0], np.cumsum(np.diff(longitude) < -180.0)])
+        """(T,) the solar longitude made continuous over the samples (360 deg added at
+        each wrap through 0) [deg]."""
+        from impactrisk.astro import solar_longitude_unwrapped_deg
+
+        return solar_longitude_unwrapped_deg(self.node_span)
 
     @cached_property
     def sun_lvlh_unit(self) -> np.ndarray:
