@@ -287,9 +287,9 @@ def assess(
     tle, orbit, catalog_id
         Orbit source as for :func:`load_orbit` (default: the bundled ISS history, with
         circular stand-ins at the documented mean altitude before it, :func:`station_orbit`).
-    meteoroid_speeds : str or path
-        ``ssp30425`` (default), ``ecss-c1`` (ECSS Table C-1 focused bin by bin) or a
-        free-space speed table file.
+    meteoroid_speeds : str, path or FreeSpaceSpeeds
+        ``ssp30425`` (default), ``ecss-c1`` (ECSS Table C-1 focused bin by bin), a
+        free-space speed table file, or such a table already read.
     flux_table : str, path or FluxTable, optional
         A tabulated flux (ESA MASTER output or the project's format, as a file or as read
         by :func:`impactrisk.io.flux_tables.read_any_flux_table`) whose debris source
@@ -424,7 +424,7 @@ def prepare_module(module: str | Path, criterion: str = "leak", *, overrides: tu
 def assessment_config(debris_model: str = "kessler-1991", showers: bool = True,
                       meteoroid_speeds: str | Path = "ssp30425") -> "EnvironmentConfig":
     """The environment configuration :func:`assess` uses by default; ``meteoroid_speeds``
-    is ``ssp30425``, ``ecss-c1`` or a free-space speed table file."""
+    is ``ssp30425``, ``ecss-c1``, a free-space speed table file or such a table read."""
     from impactrisk.environment.model import EnvironmentConfig
     from impactrisk.io.flux_tables import meteoroid_speeds as _speeds
 
@@ -484,13 +484,12 @@ def sensitivity(module: str | Path, start=None, end=None, *, parameter: str, val
     import re
 
     # Files named by the other arguments are read once, not once per value.
-    if isinstance(kwargs.get("flux_table"), (str, Path)):
-        from impactrisk.io.flux_tables import read_any_flux_table
+    from impactrisk.io.flux_tables import meteoroid_speeds, read_any_flux_table
 
+    if isinstance(kwargs.get("flux_table"), (str, Path)):
         kwargs["flux_table"] = read_any_flux_table(kwargs["flux_table"])
-    if kwargs.get("config") is None and "meteoroid_speeds" in kwargs:
-        debris_model = "table" if kwargs.get("flux_table") is not None else kwargs.get("debris_model", "kessler-1991")
-        kwargs["config"] = assessment_config(debris_model, kwargs.get("showers", True), kwargs.pop("meteoroid_speeds"))
+    if "meteoroid_speeds" in kwargs:
+        kwargs["meteoroid_speeds"] = meteoroid_speeds(kwargs["meteoroid_speeds"])
     rows = []
     for value in values:
         result = assess(module, start, end, overrides=tuple(overrides) + (f"{parameter}={value}",), **kwargs)

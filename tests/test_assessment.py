@@ -207,3 +207,17 @@ def test_sensitivity_reads_a_flux_table_once_and_uses_it(monkeypatch):
     for row, value in zip(swept["rows"], values):
         direct = assess("soyuz-ms-22", *DAY, overrides=(f"radiator.wall={value}",), flux_table=table)
         assert row["n"] == pytest.approx(direct.n_expected, rel=1e-12)
+
+
+def test_sensitivity_reads_a_speed_table_once(monkeypatch):
+    from impactrisk.api import assess, sensitivity
+    from impactrisk.io import flux_tables
+
+    reads = []
+    real = flux_tables.load_free_space_speeds
+    monkeypatch.setattr(flux_tables, "load_free_space_speeds", lambda name: reads.append(name) or real(name))
+    values = ("0.5mm", "2mm")
+    swept = sensitivity("soyuz-ms-22", *DAY, parameter="radiator.wall", values=values, meteoroid_speeds="ecss-c1")
+    assert reads == ["ecss-c1"]
+    direct = assess("soyuz-ms-22", *DAY, overrides=("radiator.wall=2mm",), meteoroid_speeds="ecss-c1")
+    assert swept["rows"][1]["n"] == pytest.approx(direct.n_expected, rel=1e-12)

@@ -343,7 +343,12 @@ def _packaged_free_space():
 
 def meteoroid_speeds(choice: str | os.PathLike | None):
     """The ``meteoroid_speeds`` of an :class:`~impactrisk.environment.model.EnvironmentConfig`
-    for a command-line choice: ``ssp30425`` (default), ``ecss-c1`` or a table file."""
+    for a command-line choice: ``ssp30425`` (default), ``ecss-c1`` or a table file (a
+    table already read is returned as it is)."""
+    from impactrisk.environment.sporadic import FreeSpaceSpeeds
+
+    if isinstance(choice, FreeSpaceSpeeds):
+        return choice
     if choice is None or str(choice) == SSP30425_SPEEDS:
         return SSP30425_SPEEDS
     return load_free_space_speeds(choice)
