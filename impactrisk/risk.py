@@ -446,9 +446,6 @@ class PatternResponse:
     def flux_v(self) -> np.ndarray:
         return self.packed[:, -1]
 
-    def __len__(self) -> int:
-        return self.packed.shape[0]
-
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays by field name."""
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -700,14 +697,11 @@ class Responder:
         self.speed_edges_km_s = np.asarray(speed_edges_km_s, dtype=np.float64)
         self._key = _Hashed((elements.key, self.limits, self.speed_edges_km_s.tobytes()))
 
-    def responses(self, family: PatternFamily, blocks: Sequence[tuple], picks: Sequence | None = None) -> PatternResponse:
-        """Responses to every pattern of ``blocks``, in order (block-major); with
-        ``picks``, only the patterns ``picks[q]`` (indices within the block) of each block
-        ``q``."""
+    def responses(self, family: PatternFamily, blocks: Sequence[tuple], picks: Sequence) -> PatternResponse:
+        """Responses to the patterns ``picks[q]`` (indices within the block) of each block
+        ``blocks[q]``, in order."""
         parts = self._block_responses(family, blocks)
-        if picks is not None:
-            parts = [part.take(pick) for part, pick in zip(parts, picks)]
-        return PatternResponse.concatenate(parts)
+        return PatternResponse.concatenate([part.take(pick) for part, pick in zip(parts, picks)])
 
     def _block_responses(self, family: PatternFamily, blocks: Sequence[tuple]) -> list[PatternResponse]:
         parts, missing = [None] * len(blocks), []
