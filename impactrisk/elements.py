@@ -419,6 +419,8 @@ class Orbit:
     duplicates_dropped : int
         Element sets dropped because an earlier-read set had the same epoch (the
         last one read is kept).
+    inclination_deg : numpy.ndarray of float64
+        Mean inclination of each set [deg] (derived, read-only).
 
     Notes
     -----
@@ -448,6 +450,9 @@ class Orbit:
         epochs.flags.writeable = False
         object.__setattr__(self, "satrecs", tuple(self.satrecs))
         object.__setattr__(self, "epochs_jd", epochs)
+        inclination = np.degrees([s.inclo for s in self.satrecs])
+        inclination.flags.writeable = False
+        object.__setattr__(self, "inclination_deg", inclination)
 
     def __len__(self) -> int:
         return len(self.satrecs)

@@ -208,11 +208,8 @@ def _generate(orbit: Orbit, grid: TimeGrid, chunks, select: str) -> Iterator[Eph
                 stacklevel=2,
             )
             warned = True
-        used = np.unique(index)
-        inclination = np.zeros(int(used[-1]) + 1 if used.size else 0)
-        inclination[used] = [np.degrees(orbit.satrecs[i].inclo) for i in used.tolist()]
         yield Ephemeris(jd, fr, grid.weights_s(i0, i1), r, v, error, index, age, outside,
-                        mean_inclination_deg=inclination[index])
+                        mean_inclination_deg=orbit.inclination_deg[index])
 
 
 def warn_if_stale(staleness: Staleness, limit_days: float, source: str) -> None:
