@@ -15,6 +15,7 @@ environment tables as :class:`~impactrisk.environment.model.EnvironmentInputs`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -32,7 +33,6 @@ from impactrisk.propagation import (
     iter_ephemeris,
     warn_if_stale,
 )
-from impactrisk import risk
 from impactrisk.risk import (
     DEFAULT_SPEED_EDGES_KM_S,
     OrientedElements,
@@ -48,6 +48,11 @@ __all__ = ["DEFAULT_ATTITUDE_YPR_DEG", "ModuleModel", "NOT_MODELLED", "Stay", "a
 #: the station coasts is YPR -4, -3, 0" (NASA, The International Space Station:
 #: Operating an Outpost in the New Frontier, ch. 7; events.md §3.2).
 DEFAULT_ATTITUDE_YPR_DEG = TEA_SEGMENT.ypr_deg
+#: Threads on which the environment's sources of a chunk are worked out side by side
+#: (numpy releases the interpreter lock in its array operations); 1 disables them.
+#: Worker processes set it to 1 so that they do not oversubscribe the cores; the results
+#: do not depend on it.
+SOURCE_THREADS = min(2, os.cpu_count() or 1)
 #: Plain statements every result carries.
 NOT_MODELLED = (
     "Shadowing by the station's other modules, arrays and radiators is not modelled: every "
@@ -295,7 +300,7 @@ def assess_modules(
                 if not pieces:
                     continue
                 if exposures is None:
-                    exposures = environment_exposure(eph, inputs, config, groups, threads=risk.KERNEL_THREADS)
+                    exposures = environment_exposure(eph, inputs, config, groups, threads=SOURCE_THREADS)
                 if not oseg.orbit.is_design:
                     tally.staleness.append(eph.staleness(stale_threshold_days, in_module))
                     tally.epochs.update((id(oseg.orbit), int(i)) for i in np.unique(eph.set_index[in_module]))

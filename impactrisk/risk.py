@@ -15,9 +15,9 @@ exp(-N) (NASA/TM-2009-214785 eqs 2-1 to 2-3).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Sequence
 
 import numpy as np
@@ -192,8 +192,8 @@ class FractionTable:
         self.cos_grid = np.linspace(0.0, 1.0, n_cos)
         self._angle_deg = np.degrees(np.arccos(self.cos_grid))[None, :]
         self._table = np.zeros((len(self.v_grid), n_cos))
-        # float32 (value, next value) pairs along the cosine axis, the last one repeated
-        # (for :meth:`pairs`).
+        # float32 (value, step to the next value) pairs along the cosine axis, the last
+        # step zero (for :meth:`pairs`).
         self._pairs32 = np.zeros((len(self.v_grid), n_cos, 2), dtype=np.float32)
         self._done = np.zeros(-(-len(self.v_grid) // self.ROWS_PER_BLOCK), dtype=bool)
 
@@ -215,9 +215,9 @@ class FractionTable:
                 part = np.asarray(self.spectrum.fraction_above(d_crit), dtype=np.float64)
             part = np.nan_to_num(np.broadcast_to(part, (sl.stop - sl.start, len(self.cos_grid))), nan=0.0)
             self._table[sl] = part
-            padded = np.concatenate([part, part[:, -1:]], axis=1).astype(np.float32)
-            self._pairs32[sl, :, 0] = padded[:, :-1]
-            self._pairs32[sl, :, 1] = padded[:, 1:]
+            self._pairs32[sl, :, 0] = part
+            self._pairs32[sl, :-1, 1] = np.diff(part, axis=1)
+            self._pairs32[sl, -1, 1] = 0.0
             self._done[b] = True
 
     @property
@@ -226,60 +226,65 @@ class FractionTable:
         self._ensure(np.arange(len(self.v_grid)))
         return self._table
 
-    def _rows(self, v_km_s) -> tuple[np.ndarray, np.ndarray]:
+    def rows(self, v_km_s) -> tuple[np.ndarray, np.ndarray]:
+        """Speed row ``i`` below each speed and the fraction ``fx`` of the step to the next
+        (the speed step of the interpolation, for :meth:`pairs`); computes those rows."""
         x = np.clip(np.asarray(v_km_s, dtype=np.float64) / self.v_step, 0.0, len(self.v_grid) - 1.000001)
         i = x.astype(np.intp)
         if i.size:
             self._ensure(np.array([i.min(), i.max() + 1]))
         return i, x - i
 
-    def pairs(self, v_km_s: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+    def pairs(self, v_km_s: np.ndarray, cosine: np.ndarray, rows: tuple | None = None) -> np.ndarray:
         """The fraction for every bundle (speeds ``(B,)``) and element (cosines ``(B, E)``
         in [0, 1]): the same bilinear interpolation as calling the table, with the speed
         step done once per bundle (one row of the table per bundle) so that only the
-        cosine step is done per pair. Returns float32 (B, E)."""
+        cosine step is done per pair. ``rows``: :meth:`rows` of these speeds, if already
+        known. Returns float32 (B, E)."""
         v = np.asarray(v_km_s, dtype=np.float64)
-        i, fx = self._rows(v)
+        i, fx = self.rows(v) if rows is None else rows
         n_cos = len(self.cos_grid)
         if 2 * np.shape(cosine)[1] < n_cos:
             return self._pairs_direct(i, fx, cosine)
-        fx = fx.astype(np.float32)[:, None, None]
-        # Row of each bundle, as (value, next value) pairs packed in one complex64 so
-        # that one gather fetches both ends of the cosine interval.
+        fx = np.asarray(fx, dtype=np.float32)[:, None, None]
+        # Row of each bundle, as (value, step) pairs packed in one complex64 so that one
+        # gather fetches both ends of the cosine interval.
         rows = self._pairs32[i] * (np.float32(1.0) - fx) + self._pairs32[i + 1] * fx    # (B, C, 2)
         packed = rows.view(np.complex64)[..., 0]                                         # (B, C)
         y = np.asarray(cosine, dtype=np.float32) * np.float32(n_cos - 1)
-        index = y.astype(np.intp)              # cosines are >= 0: truncation is floor
-        y -= index
+        node = np.floor(y)
+        index = node.astype(np.intp)
+        y -= node
         index += (np.arange(len(v), dtype=np.intp) * n_cos)[:, None]
         ends = packed.ravel().take(index)
-        low = ends.real
-        high = ends.imag - low
-        high *= y
-        high += low
-        return high
+        value = ends.imag * y
+        value += ends.real
+        return value
 
     def _pairs_direct(self, i: np.ndarray, fx: np.ndarray, cosine: np.ndarray) -> np.ndarray:
         """:meth:`pairs` for few elements per bundle: the two speed rows are read at each
         pair's cosine (two gathers per pair) instead of interpolating a whole row per
         bundle. Same bilinear interpolation, float32."""
         n_cos = len(self.cos_grid)
-        flat = self._pairs32.view(np.complex64)[..., 0].ravel()       # (value, next value) per node
+        flat = self._pairs32.view(np.complex64)[..., 0].ravel()       # (value, step) per node
         y = np.asarray(cosine, dtype=np.float32) * np.float32(n_cos - 1)
-        index = y.astype(np.intp)
-        y -= index
+        node = np.floor(y)
+        index = node.astype(np.intp)
+        y -= node
         index += (i * n_cos)[:, None]
         low_row = flat.take(index)
         high_row = flat.take(index + n_cos)
-        low = low_row.real + (low_row.imag - low_row.real) * y
-        high = high_row.real + (high_row.imag - high_row.real) * y
+        low = low_row.imag * y
+        low += low_row.real
+        high = high_row.imag * y
+        high += high_row.real
         high -= low
-        high *= fx.astype(np.float32)[:, None]
+        high *= np.asarray(fx, dtype=np.float32)[:, None]
         high += low
         return high
 
     def __call__(self, v_km_s: np.ndarray, cosine: np.ndarray) -> np.ndarray:
-        i, fx = self._rows(v_km_s)
+        i, fx = self.rows(v_km_s)
         y = np.clip(np.asarray(cosine) * (len(self.cos_grid) - 1), 0.0, len(self.cos_grid) - 1.000001)
         j = y.astype(np.int64)
         fy = y - j
@@ -298,9 +303,31 @@ def probability_no_penetration(n_expected) -> np.ndarray:
 
 # ---------------------------------------------------------------- pattern responses
 
-#: Bundles x elements per block of the pattern kernel: small enough for the (B, E)
-#: temporaries to stay in the processor cache.
+#: Bundles x values per bundle (distinct normals and walls, or elements of a gathered
+#: sum) per block of the pattern kernel: small enough for the temporaries to stay in the
+#: processor cache.
 _PAIRS_PER_BLOCK = 1 << 16
+#: Multiply-adds of one BLAS call of the kernel (see :func:`_product`).
+_MACS_PER_PRODUCT = 1 << 18
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for 2-D ``a``, as a stack of row blocks each small enough for OpenBLAS
+    (numpy's BLAS) to run on one thread: it threads a product of m x n x k only above
+    4 x 65536 multiply-adds (GEMM_MULTITHREAD_THRESHOLD x SMP_THRESHOLD_MIN,
+    interface/gemm.c), and a threaded product may round differently. The kernel's
+    results then do not depend on how many threads BLAS may use (batch workers allow
+    one). numpy runs the stack in one call, one BLAS product per block."""
+    rows = max(1, _MACS_PER_PRODUCT // max(1, a.shape[1] * b.shape[1]))
+    n = len(a)
+    if n <= rows:
+        return a @ b
+    full = n - n % rows
+    out = np.empty((n, b.shape[1]), dtype=np.result_type(a, b))
+    np.matmul(a[:full].reshape(-1, rows, a.shape[1]), b, out=out[:full].reshape(-1, rows, b.shape[1]))
+    if full < n:
+        out[full:] = a[full:] @ b
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -341,6 +368,11 @@ class OrientedElements:
     @property
     def n_surfaces(self) -> int:
         return len(self.surfaces)
+
+    @cached_property
+    def kernel_plan(self) -> "_KernelPlan":
+        """Distinct normals and walls and the element sums of :func:`pattern_response`."""
+        return _KernelPlan.of(self)
 
     @classmethod
     def from_arrays(cls, normals_lvlh, area_m2, surface, surfaces, *, walls_lvlh=None, shield=None,
@@ -464,18 +496,92 @@ class PatternResponse:
         """The patterns of ``parts`` one after the other."""
         return parts[0]._like(np.concatenate([p.packed for p in parts]))
 
+
+def _unique_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``vectors`` (equal to 12 decimals) and each row's index into them."""
+    _, first, inverse = np.unique(np.round(vectors, 12), axis=0, return_index=True, return_inverse=True)
+    return vectors[first], inverse.reshape(-1)
+
+
+#: An element sum is done as one product with a dense (normals, walls x surfaces) area
+#: matrix when that matrix has at most this many entries per element, else by gathering
+#: each element's values (the dense form wins when elements share normals and walls,
+#: as the facets of a radiator's channels do).
+_DENSE_ENTRIES_PER_ELEMENT = 16
+
+
+class _ElementSum:
+    """``out[b, s] = sum over elements e of surface s of  a_e vis[b, wall(e)] x[b, col(e)]``
+    for the elements of one shield: ``x`` holds values per distinct normal,
+    ``vis`` the visibility per distinct wall, ``a_e`` the element's area relative to its
+    surface's largest (float32)."""
+
+    def __init__(self, cols: np.ndarray, walls: np.ndarray, surfaces: np.ndarray, weight: np.ndarray):
+        # cols: (E,) index into the sum's own normals; walls: (E,) wall index;
+        # surfaces: (E,) index into the sum's own surfaces; weight: (E,) relative areas.
+        self.n_surfaces = int(surfaces.max()) + 1 if surfaces.size else 0
+        self.wall_set, wall_local = np.unique(walls, return_inverse=True)
+        n_cols = int(cols.max()) + 1 if cols.size else 0
+        n_walls = len(self.wall_set)
+        self.dense = n_cols * n_walls * self.n_surfaces <= _DENSE_ENTRIES_PER_ELEMENT * max(1, len(cols))
+        if self.dense:
+            matrix = np.zeros((n_cols, n_walls, self.n_surfaces), dtype=np.float64)
+            np.add.at(matrix, (cols, wall_local, surfaces), weight)
+            self.matrix = matrix.reshape(n_cols, n_walls * self.n_surfaces).astype(np.float32)
+        else:
+            self.cols, self.walls = cols, walls
+            matrix = np.zeros((len(cols), self.n_surfaces), dtype=np.float32)
+            matrix[np.arange(len(cols)), surfaces] = weight
+            self.matrix = matrix
+        #: Values per bundle of the widest temporary of a call.
+        self.width = self.matrix.shape[1] if self.dense else len(cols)
+
+    def __call__(self, x: np.ndarray, vis: np.ndarray) -> np.ndarray:
+        if self.dense:
+            per_wall = _product(x, self.matrix).reshape(len(x), len(self.wall_set), self.n_surfaces)
+            return np.einsum("bw,bws->bs", vis[:, self.wall_set], per_wall)
+        return _product(x[:, self.cols] * vis[:, self.walls], self.matrix)
+
+
+@dataclass(frozen=True)
+class _KernelPlan:
+    """How :func:`pattern_response` walks a set of elements: their distinct normals and
+    walls (float32, negated, as columns) and, per shield, the distinct normals its
+    elements use, their surfaces and its element sum."""
+
+    normals: np.ndarray
+    walls: np.ndarray
+    area_scale: np.ndarray
+    shields: tuple   # (shield index, normal columns, surfaces, _ElementSum)
+    width: int       # the widest per-bundle temporary of a block
+
     @classmethod
-    def total(cls, parts: Sequence["PatternResponse"]) -> "PatternResponse":
-        """Responses of the same patterns to parts of their bundles, added in order."""
-        packed = parts[0].packed.copy()
-        for part in parts[1:]:
-            packed += part.packed
-        return parts[0]._like(packed)
+    def of(cls, elements: "OrientedElements") -> "_KernelPlan":
+        normals, normal_of = _unique_rows(elements.normals_lvlh)
+        walls, wall_of = _unique_rows(elements.walls_lvlh)
+        # Element areas in float32 relative to each surface's largest element, that scale
+        # applied in float64 afterwards: results stay exactly proportional to the areas
+        # when a surface is scaled, whatever the float32 rounding of the products.
+        area_scale = np.zeros(elements.n_surfaces)
+        np.maximum.at(area_scale, elements.surface, elements.area_m2)
+        area_scale[area_scale <= 0.0] = 1.0
+        relative = elements.area_m2 / area_scale[elements.surface]
+        shields, width = [], len(normals) + len(walls)
+        for k in np.unique(elements.shield).tolist():   # every element counts in the projected sums
+            members = np.flatnonzero(elements.shield == k)
+            cols, col_of = np.unique(normal_of[members], return_inverse=True)
+            surfaces, surface_of = np.unique(elements.surface[members], return_inverse=True)
+            element_sum = _ElementSum(col_of, wall_of[members], surface_of, relative[members])
+            shields.append((k, cols, surfaces, element_sum))
+            width = max(width, element_sum.width)
+        return cls((-normals.T).astype(np.float32), (-walls.T).astype(np.float32), area_scale, tuple(shields),
+                   width)
 
 
 def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int, elements: OrientedElements,
                      tables: Sequence["FractionTable | None"], *,
-                     speed_edges_km_s: np.ndarray = DEFAULT_SPEED_EDGES_KM_S) -> PatternResponse:
+                     speed_edges_km_s: np.ndarray = DEFAULT_SPEED_EDGES_KM_S,
+                     starts: Sequence[int] = ()) -> PatternResponse:
     """Integrate bundles, grouped into patterns, against oriented elements.
 
     For bundle b of pattern p and element e of surface s:
@@ -484,9 +590,18 @@ def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int,
     fraction above the ballistic limit of the element's shield ``k`` (``tables[k]``, a
     :class:`FractionTable`; ``None`` leaves the shield's elements out of ``n``).
     The same weights give the speed distribution and the arrival directions; the
-    projected counts use ``F = 1``. Vectorised in blocks of bundles; the loop is over
-    blocks and shields only.
+    projected counts use ``F = 1``.
+
+    Elements that share a normal share their cosine and fraction, and elements on one
+    wall share its visibility test, so both are evaluated once per distinct normal and
+    wall (a radiator's channel facets have a few dozen normals among hundreds of
+    elements); the element sums then weight them by area. Vectorised in blocks of
+    bundles; the loop is over blocks and shields only. ``starts``: bundle indices where
+    a block of patterns begins; no block of bundles straddles one, so that the float32
+    products, and hence a pattern block's response, are the same bit for bit whatever
+    other blocks are computed in the same call.
     """
+    plan = elements.kernel_plan
     n_surf = elements.n_surfaces
     edges = np.asarray(speed_edges_km_s, dtype=np.float64)
     n_bins = len(edges) - 1
@@ -500,96 +615,54 @@ def pattern_response(bundles: FluxBundles, pattern: np.ndarray, n_patterns: int,
     p_all = np.asarray(pattern, dtype=np.int64)
     flux = np.bincount(p_all, weights=f_all, minlength=n_patterns)
     flux_v = np.bincount(p_all, weights=f_all * v_all, minlength=n_patterns)
-    normals = (-elements.normals_lvlh.T).astype(np.float32)
-    walls = (-elements.walls_lvlh.T).astype(np.float32)
-    # Element areas in float32 relative to each surface's largest element, that scale
-    # applied in float64 afterwards: results stay exactly proportional to the areas when
-    # a surface is scaled, whatever the float32 rounding of the products.
-    area_scale = np.zeros(n_surf)
-    np.maximum.at(area_scale, elements.surface, elements.area_m2)
-    area_scale[area_scale <= 0.0] = 1.0
-    weight = np.zeros((len(elements.area_m2), n_surf), dtype=np.float32)
-    weight[np.arange(len(elements.area_m2)), elements.surface] = elements.area_m2 / area_scale[elements.surface]
-    groups = []
-    for k in range(min(len(elements.shields), len(tables))):
-        cols = np.flatnonzero(elements.shield == k)
-        if cols.size and tables[k] is not None:
-            if cols[-1] - cols[0] + 1 == cols.size:
-                cols = slice(int(cols[0]), int(cols[-1]) + 1)   # contiguous: a view, no copy
-            groups.append((k, cols, np.unique(elements.surface[cols])))
-    chunk = max(16, _PAIRS_PER_BLOCK // max(1, len(elements.area_m2)))
+    # The speed step of each counted shield's table, once for all bundles.
+    rows = {}
+    for k, *_ in plan.shields:
+        if k < len(tables) and tables[k] is not None:
+            i, fx = tables[k].rows(v_all)
+            rows[k] = (i, fx.astype(np.float32))
+    chunk = max(16, _PAIRS_PER_BLOCK // plan.width)
     speed_bin = np.clip(np.searchsorted(edges, v_all, side="right") - 1, 0, n_bins - 1)
 
-    def add(target, index, values, lo, span):
+    def add(target, index, values, lo, span, surfaces):
         # Sums over the patterns [lo, lo + span) a chunk of bundles touches (bundles come
         # block by block, pattern by pattern): the other patterns would only get zeros.
-        for s in range(values.shape[1]):
-            target[lo:lo + span, s] += np.bincount(index, weights=values[:, s], minlength=span)
+        for j, s in enumerate(surfaces):
+            target[lo:lo + span, s] += np.bincount(index, weights=values[:, j], minlength=span)
 
-    for b0 in range(0, len(v_all), chunk):
-        sl = slice(b0, b0 + chunk)
+    bounds = sorted({0, len(v_all), *(int(b) for b in starts)})
+    pieces = [slice(b0, min(b0 + chunk, end)) for begin, end in zip(bounds[:-1], bounds[1:])
+              for b0 in range(begin, end, chunk)]
+    for sl in pieces:
         u = u_all[sl].astype(np.float32)
         v, f, p = v_all[sl], f_all[sl], p_all[sl]
         lo = int(p.min())
         span = int(p.max()) - lo + 1
         p = p - lo
-        cosine = u @ normals
+        cosine = _product(u, plan.normals)                              # per distinct normal
         np.maximum(cosine, 0.0, out=cosine)
-        cosine *= (u @ walls) > 0.0
-        projected = (cosine @ weight).astype(np.float64) * (f[:, None] * area_scale)
-        add(out_proj, p, projected, lo, span)
-        add(out_proj_v, p, projected * v[:, None], lo, span)
+        visible = (_product(u, plan.walls) > 0.0).astype(np.float32)    # per distinct wall
         index_v = p * n_bins + speed_bin[sl]
-        for k, cols, surfaces in groups:
+        for k, cols, surfaces, element_sum in plan.shields:
             c = cosine[:, cols]
-            hits = (((c * tables[k].pairs(v, c)) @ weight[cols][:, surfaces]).astype(np.float64)
-                    * (f[:, None] * area_scale[surfaces]))
+            scale = f[:, None] * plan.area_scale[surfaces]
+            projected = element_sum(c, visible).astype(np.float64) * scale
+            add(out_proj, p, projected, lo, span, surfaces)
+            add(out_proj_v, p, projected * v[:, None], lo, span, surfaces)
+            if k not in rows:
+                continue
+            i, fx = rows[k]
+            c *= tables[k].pairs(v, c, (i[sl], fx[sl]))
+            hits = element_sum(c, visible).astype(np.float64) * scale
+            add(out_n, p, hits, lo, span, surfaces)
             for j, s in enumerate(surfaces):
                 w = hits[:, j]
-                out_n[lo:lo + span, s] += np.bincount(p, weights=w, minlength=span)
                 out_speed[lo * n_bins:(lo + span) * n_bins, s] += np.bincount(index_v, weights=w,
                                                                               minlength=span * n_bins)
                 for axis in range(3):
                     out_arrival[lo:lo + span, s, axis] -= np.bincount(p, weights=w * u[:, axis], minlength=span)
     return PatternResponse(out_n, out_speed.reshape(n_patterns, n_bins, n_surf).transpose(0, 2, 1),
                            out_arrival, out_proj, out_proj_v, flux, flux_v)
-
-
-#: Threads of :func:`_parallel_response` (numpy releases the interpreter lock in the
-#: array operations of the kernel); 1 disables threading. Batch workers set it to 1 so
-#: that processes do not oversubscribe the cores.
-KERNEL_THREADS = min(2, os.cpu_count() or 1)
-#: Below this many bundle-element pairs one thread is used.
-_PARALLEL_MIN_PAIRS = 1 << 21
-
-
-#: Large blocks are split into this many parts, always (whatever the number of
-#: threads), so that the float sums, and hence the results, do not depend on it.
-_PARTS = 2
-
-
-def _parallel_response(bundles, pattern, n_patterns, elements, tables, speed_edges_km_s) -> PatternResponse:
-    """:func:`pattern_response` over fixed parts of the bundles, in threads when
-    :data:`KERNEL_THREADS` allows, added up in order."""
-    n = len(bundles)
-    parts = _PARTS if n * len(elements.area_m2) >= _PARALLEL_MIN_PAIRS else 1
-    if parts == 1:
-        return pattern_response(bundles, pattern, n_patterns, elements, tables, speed_edges_km_s=speed_edges_km_s)
-    bounds = np.linspace(0, n, parts + 1).astype(int)
-    pieces = [(FluxBundles(bundles.source, bundles.u_lvlh[a:b], bundles.v_km_s[a:b], bundles.flux_m2_yr[a:b]),
-               pattern[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
-
-    def run(piece):
-        return pattern_response(piece[0], piece[1], n_patterns, elements, tables, speed_edges_km_s=speed_edges_km_s)
-
-    if KERNEL_THREADS > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(min(KERNEL_THREADS, parts)) as pool:
-            done = list(pool.map(run, pieces))
-    else:
-        done = [run(piece) for piece in pieces]
-    return PatternResponse.total(done)
 
 
 class ResponseCache:
@@ -714,8 +787,9 @@ class Responder:
             built = [family.build(tuple(blocks[q])) for q in missing]
             bundles = FluxBundles.concatenate([b for b, _ in built], source=family.name)
             pattern = np.concatenate([p + i * family.patterns_per_block for i, (_, p) in enumerate(built)])
-            whole = _parallel_response(bundles, pattern, len(missing) * family.patterns_per_block, self.elements,
-                                       tables, self.speed_edges_km_s)
+            starts = np.cumsum([0] + [len(b) for b, _ in built[:-1]])
+            whole = pattern_response(bundles, pattern, len(missing) * family.patterns_per_block, self.elements,
+                                     tables, speed_edges_km_s=self.speed_edges_km_s, starts=starts)
             ppb = family.patterns_per_block
             for i, q in enumerate(missing):
                 part = whole.take(slice(i * ppb, (i + 1) * ppb))

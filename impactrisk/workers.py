@@ -4,10 +4,10 @@ of this machine, or a Dask cluster.
 The three executors share one small interface (a context manager with ``submit(fn,
 *args) -> future`` and ``as_completed(futures)``), so a caller writes one loop
 whatever runs it (:mod:`impactrisk.batch` for reports, :mod:`impactrisk.events` for the
-assumption sweep). Workers pin the numeric libraries and the pattern kernel
-(:data:`impactrisk.risk.KERNEL_THREADS`) to one thread each, so that processes do not
-oversubscribe the cores; the results do not depend on it (the kernel's sums are split
-the same way whatever the number of threads).
+assumption sweep). Workers pin the numeric libraries and the environment's source threads
+(:data:`impactrisk.assessment.SOURCE_THREADS`) to one thread each, so that processes do not
+oversubscribe the cores; the results do not depend on it (each source is computed the
+same way whatever the number of threads).
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 
 
 def _pin_threads() -> None:
-    from impactrisk import risk
+    from impactrisk import assessment
 
-    risk.KERNEL_THREADS = 1
+    assessment.SOURCE_THREADS = 1
 
 
 def _pinned(fn, *args):
-    """``fn(*args)`` in a worker whose kernel runs on one thread (Dask workers are not
+    """``fn(*args)`` in a worker pinned to one thread (Dask workers are not
     started by us, so they are pinned by the first task they run)."""
     _pin_threads()
     return fn(*args)

@@ -7,8 +7,8 @@ import os
 
 
 def state() -> tuple[int, dict, int, str]:
-    """The worker's process id, thread-pinning variables, kernel threads and folder."""
-    from impactrisk import risk
+    """The worker's process id, thread-pinning variables, source threads and folder."""
+    from impactrisk import assessment
     from impactrisk.workers import THREAD_VARIABLES
 
-    return os.getpid(), {k: os.environ.get(k) for k in THREAD_VARIABLES}, risk.KERNEL_THREADS, os.getcwd()
+    return os.getpid(), {k: os.environ.get(k) for k in THREAD_VARIABLES}, assessment.SOURCE_THREADS, os.getcwd()
